@@ -1,0 +1,57 @@
+# Ambassade: `make demo` to try it, `make test` to check it.
+SHELL := /bin/bash
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+VENV := .venv/bin
+TOOLS := var/tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+export UV_PYTHON ?= 3.11
+
+.PHONY: demo serve test lint bench install messages clean
+
+$(TOOLS)/bin/uv:
+	@echo "uv not found: installing it from PyPI into $(TOOLS)/"
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: .venv/.synced
+
+# A fresh demo: SQLite in var/, realistic French data, production server on $(PORT).
+demo: install
+	$(VENV)/ambassade migrate --noinput
+	$(VENV)/ambassade seed_demo --if-empty
+	$(MAKE) --no-print-directory serve
+
+serve: install
+	$(VENV)/ambassade migrate --noinput
+	$(VENV)/ambassade collectstatic --noinput --verbosity 0
+	@echo "Ambassade on http://$(HOST):$(PORT)/"
+	$(VENV)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+		--no-ws --log-level warning config.wsgi:application
+
+lint: install
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/mypy .
+
+test: lint
+	$(VENV)/python -m tests.check_messages
+	$(VENV)/pytest
+	$(VENV)/python -m tests.on_postgres
+
+bench: install
+	$(VENV)/python -m bench
+
+# Extract the strings to translate and compile the catalogues (needs GNU gettext).
+messages: install
+	$(VENV)/ambassade makemessages --locale fr --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(VENV)/ambassade makemessages --domain djangojs --locale fr --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(VENV)/ambassade compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf .venv var/static .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from ambassade.accounts.models import Membership
+
+
+def organization(request: HttpRequest) -> dict[str, Any]:
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:
+        return {"current_membership": None, "current_organization": None, "other_memberships": []}
+    others = (
+        Membership.objects.filter(user_id=membership.user_id)
+        .exclude(pk=membership.pk)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    return {
+        "current_membership": membership,
+        "current_organization": membership.organization,
+        "other_memberships": list(others),
+    }

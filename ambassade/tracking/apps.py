@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class TrackingConfig(AppConfig):
+    name = "ambassade.tracking"
+    label = "tracking"

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from ambassade.api import api
+from ambassade.lib.views import healthz
+
+admin.site.site_header = "Ambassade"
+admin.site.site_title = "Ambassade"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("ambassade.tracking.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("ambassade.accounts.urls")),
+    path("programs/", include("ambassade.programs.urls")),
+    path("curation/", include("ambassade.content.urls")),
+    path("", include("ambassade.sharing.urls")),
+]
