@@ -49,30 +49,38 @@ class World:
 
 
 def _member(org: Organization, name: str, email: str, **roles: bool) -> Membership:
-    user: User = UserFactory(full_name=name, email=email)
-    return MembershipFactory(user=user, organization=org, **roles)
+    user: User = UserFactory.create(full_name=name, email=email)
+    return MembershipFactory.create(user=user, organization=org, **roles)
 
 
 @pytest.fixture
 def world(db: None) -> World:
-    org = OrganizationFactory(name="Acme Conseil", slug="acme")
-    program = ProgramFactory(organization=org, name="Talents Acme", slug="talents-acme")
+    org = OrganizationFactory.create(name="Acme Conseil", slug="acme")
+    program = ProgramFactory.create(organization=org, name="Talents Acme", slug="talents-acme")
     admin = _member(org, "Alice Admin", "alice@acme.example", is_admin=True)
     manager = _member(org, "Marc Manager", "marc@acme.example", is_manager=True)
     curator = _member(org, "Chloé Curatrice", "chloe@acme.example", is_curator=True)
     ambassador = _member(org, "Amine Ambassadeur", "amine@acme.example", is_ambassador=True)
-    EnrolmentFactory(program=program, membership=ambassador)
-    SocialAccountFactory(user=ambassador.user, network=Network.LINKEDIN, handle="amine-pro")
-    SocialAccountFactory(user=ambassador.user, network=Network.X, handle="@amine")
-    item = ContentItemFactory(organization=org, programs=[program], title="Le marché de l'IA en 2026")
-    SuggestedMessageFactory(item=item, text="Une analyse claire des tendances de l'IA en 2026.")
+    EnrolmentFactory.create(program=program, membership=ambassador)
+    SocialAccountFactory.create(user=ambassador.user, network=Network.LINKEDIN, handle="amine-pro")
+    SocialAccountFactory.create(user=ambassador.user, network=Network.X, handle="@amine")
+    item = ContentItemFactory.create(
+        organization=org, programs=[program], title="Le marché de l'IA en 2026"
+    )
+    SuggestedMessageFactory.create(
+        item=item, text="Une analyse claire des tendances de l'IA en 2026."
+    )
 
-    other_org = OrganizationFactory(name="Globex", slug="globex")
-    other_program = ProgramFactory(organization=other_org, name="Globex Pilot", slug="globex-pilot")
-    stranger = _member(other_org, "Sam Stranger", "sam@globex.example", is_ambassador=True, is_admin=True)
-    EnrolmentFactory(program=other_program, membership=stranger)
-    SocialAccountFactory(user=stranger.user, network=Network.X, handle="@sam")
-    other_item = ContentItemFactory(organization=other_org, programs=[other_program])
+    other_org = OrganizationFactory.create(name="Globex", slug="globex")
+    other_program = ProgramFactory.create(
+        organization=other_org, name="Globex Pilot", slug="globex-pilot"
+    )
+    stranger = _member(
+        other_org, "Sam Stranger", "sam@globex.example", is_ambassador=True, is_admin=True
+    )
+    EnrolmentFactory.create(program=other_program, membership=stranger)
+    SocialAccountFactory.create(user=stranger.user, network=Network.X, handle="@sam")
+    other_item = ContentItemFactory.create(organization=other_org, programs=[other_program])
     return World(
         org=org,
         program=program,

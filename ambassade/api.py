@@ -1,12 +1,60 @@
-"""The public API, /api/v1/: one NinjaAPI, each app adds its router."""
+"""The public API, /api/v1/: one NinjaAPI, each app adds its router.
+
+Every endpoint needs a personal token (``Authorization: Bearer amb_…``) or a
+logged-in session; ``request.auth`` is then the acting ``Membership``. Errors
+are JSON: ``{"detail": …}``.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError
+
+from ambassade.content.api import router as content_router
+from ambassade.lib.api_auth import BearerToken, SessionMembership
+from ambassade.sharing.api import router as sharing_router
 
 api = NinjaAPI(
     title="Ambassade API",
     version="1",
     description="Employee advocacy: content items, shares and their clicks.",
     urls_namespace="api",
+    auth=[BearerToken(), SessionMembership()],
+    # Served from ninja's bundled assets when "ninja" is an installed app (no CDN).
+    docs=Swagger(settings={"persistAuthorization": True}),
 )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": _("Authentication required: send a valid API token or log in.")},
+        status=401,
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or _("Your role does not allow this action.")
+    return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Always the same answer: whether something exists elsewhere is nobody's business.
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": list(exc.messages)}, status=400)
+
+
+api.add_router("/items", content_router)
+api.add_router("/shares", sharing_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs (Swagger UI) from /static/, no CDN
     "ambassade.lib",
     "ambassade.accounts",
     "ambassade.programs",
@@ -181,7 +182,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
 LOGGING: dict[str, Any] = {
     "version": 1,
@@ -194,3 +195,4 @@ LOGGING: dict[str, Any] = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 AMBASSADE_TRUST_X_FORWARDED_FOR = env_bool("AMBASSADE_TRUST_X_FORWARDED_FOR")
+NINJA_PAGINATION_MAX_LIMIT = 500

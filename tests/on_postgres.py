@@ -20,7 +20,9 @@ def main() -> int:
     try:
         psycopg.connect(url, connect_timeout=3).close()
     except psycopg.OperationalError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        first_line = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        )
         message = f"PostgreSQL at {url} is unreachable ({first_line})"
         if os.environ.get("CI") == "true":
             print(f"FAILED: {message}; CI requires the PostgreSQL tests.", file=sys.stderr)

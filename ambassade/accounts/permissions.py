@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -49,12 +49,10 @@ def scoped(queryset: models.QuerySet[M], organization: Organization) -> models.Q
     return queryset.filter(organization=organization)
 
 
-def get_scoped_or_404(
-    queryset: models.QuerySet[M], organization: Organization, **lookup: Any
-) -> M:
+def get_scoped_or_404(queryset: models.QuerySet[M], organization: Organization, **lookup: Any) -> M:
     try:
         return scoped(queryset, organization).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404(_("Not found.")) from exc
 
 
@@ -76,6 +74,6 @@ def org_view(
             require_role(getattr(request, "membership", None), *roles)
             return view(request, *args, **kwargs)  # type: ignore[arg-type]
 
-        return wrapper
+        return cast("Callable[Concatenate[HttpRequest, P], HttpResponse]", wrapper)
 
     return decorator

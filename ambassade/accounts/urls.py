@@ -1,8 +1,37 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from ambassade.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("password/change/", views.password_change, name="password_change"),
+    path("password/change/done/", views.password_change_done, name="password_change_done"),
+    path("language/", views.set_language, name="set_language"),
+    path("organization/", views.switch_organization, name="switch_organization"),
+    path("profile/", views.profile, name="profile"),
+    path("social-accounts/new/", views.social_account_create, name="social_account_create"),
+    path(
+        "social-accounts/<int:pk>/edit/",
+        views.social_account_update,
+        name="social_account_update",
+    ),
+    path(
+        "social-accounts/<int:pk>/delete/",
+        views.social_account_delete,
+        name="social_account_delete",
+    ),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

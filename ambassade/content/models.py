@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -35,11 +37,10 @@ class ItemStatus(models.TextChoices):
 
 
 class ContentItemQuerySet(models.QuerySet["ContentItem"]):
-    def live(self, now: timezone.datetime) -> ContentItemQuerySet:
+    def live(self, now: datetime) -> ContentItemQuerySet:
         """Published, already visible and not expired at ``now``."""
-        return (
-            self.filter(status=ItemStatus.PUBLISHED, publish_at__lte=now)
-            .exclude(expires_at__lte=now)
+        return self.filter(status=ItemStatus.PUBLISHED, publish_at__lte=now).exclude(
+            expires_at__lte=now
         )
 
 
@@ -99,7 +100,7 @@ class ContentItem(models.Model):
     def hashtag_list(self) -> list[str]:
         return [f"#{tag.lstrip('#')}" for tag in self.hashtags.split() if tag.strip("#")]
 
-    def is_live(self, now: timezone.datetime) -> bool:
+    def is_live(self, now: datetime) -> bool:
         return (
             self.status == ItemStatus.PUBLISHED
             and self.publish_at is not None

@@ -5,4 +5,11 @@ from django.urls import path
 from ambassade.content import views
 
 app_name = "content"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.item_list, name="item_list"),
+    path("items/new", views.item_create, name="item_create"),
+    path("items/<int:pk>", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit", views.item_update, name="item_update"),
+    path("items/<int:pk>/publish", views.item_publish, name="item_publish"),
+    path("items/<int:pk>/archive", views.item_archive, name="item_archive"),
+]

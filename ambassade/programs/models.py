@@ -153,9 +153,7 @@ class Enrolment(models.Model):
     """A person's place in a program. Joining is always an explicit opt-in."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrolments")
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="enrolments"
-    )
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="enrolments")
     wave = models.ForeignKey(
         Wave, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrolments"
     )

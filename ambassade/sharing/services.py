@@ -89,7 +89,9 @@ def share_create(
     budget = text_budget(network)
     if budget is not None and len(commentary) > budget:
         raise ValidationError(
-            _("The commentary is too long for this network: %(length)d characters, %(budget)d at most.")
+            _(
+                "The commentary is too long for this network: %(length)d characters, %(budget)d at most."
+            )
             % {"length": len(commentary), "budget": budget}
         )
     suggestions = [m.text for m in item.suggested_messages.all()] + [item.title, item.summary]
@@ -106,14 +108,18 @@ def share_create(
             own_words_ratio=own_words_ratio(commentary, suggestions),
             created_at=now,
         )
-        link = link_create(share=share)
-    tracked = short_url(link.code)
-    intent = intent_for(network)
+        link_create(share=share)
+    return share_outcome(share=share)
+
+
+def share_outcome(*, share: Share) -> ShareOutcome:
+    """The tracked link and the network's share page of a recorded share."""
+    tracked = short_url(share.link.code)
+    intent = intent_for(share.network)
+    instance = share.social_account.mastodon_instance if share.social_account else ""
     return ShareOutcome(
         share=share,
         tracked_url=tracked,
-        intent_url=intent.share_url(
-            text=commentary, url=tracked, instance=social_account.mastodon_instance
-        ),
+        intent_url=intent.share_url(text=share.commentary, url=tracked, instance=instance),
         copy_to_clipboard=not intent.prefills_text,
     )

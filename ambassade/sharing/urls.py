@@ -5,4 +5,9 @@ from django.urls import path
 from ambassade.sharing import views
 
 app_name = "sharing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.feed, name="feed"),
+    path("share/<int:pk>/", views.share, name="share"),
+    path("shares/<int:pk>/", views.shared, name="shared"),
+    path("activity/", views.activity, name="activity"),
+]

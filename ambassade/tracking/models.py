@@ -22,14 +22,17 @@ class TrackedLink(models.Model):
         _("destination"), max_length=4000, help_text=_("With the attribution parameters.")
     )
     plain_url = models.URLField(
-        _("plain URL"), max_length=4000, help_text=_("Where to send readers once attribution stops.")
+        _("plain URL"),
+        max_length=4000,
+        help_text=_("Where to send readers once attribution stops."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_attributed = models.BooleanField(
         _("attributed"),
         default=True,
-        help_text=_("Off once the ambassador leaves the program: readers still reach the page, "
-                    "unrecorded."),
+        help_text=_(
+            "Off once the ambassador leaves the program: readers still reach the page, unrecorded."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

@@ -24,7 +24,11 @@ ATTRIBUTION_PARAMS = {"utm_source", "utm_medium", "utm_campaign", "utm_content",
 def destination_for(*, url: str, network: str, campaign: str, share_id: int) -> str:
     """The item URL with the attribution parameters; its own query and fragment kept."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ATTRIBUTION_PARAMS]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k not in ATTRIBUTION_PARAMS
+    ]
     query += [
         ("utm_source", network),
         ("utm_medium", "employee_advocacy"),
@@ -129,8 +133,6 @@ def click_record(
         user_agent_family=user_agent_family(user_agent),
         is_bot=verdict.is_bot,
         bot_reason="" if not verdict.is_bot else verdict.reason[:100],
-        visitor_hash=visitor_hash(
-            salt=daily_salt(now.date()), ip=ip, user_agent=user_agent
-        ),
+        visitor_hash=visitor_hash(salt=daily_salt(now.date()), ip=ip, user_agent=user_agent),
     )
     return Redirect(location=with_click_id(link.destination, click_id), click=click)

@@ -7,61 +7,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContentItem',
+            name="ContentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family', models.CharField(choices=[('company', 'Company'), ('market', 'Market')], max_length=10, verbose_name='family')),
-                ('kind', models.CharField(choices=[('event', 'Event'), ('job_offer', 'Job offer'), ('award', 'Award'), ('company_news', 'Company news'), ('white_paper', 'White paper'), ('analysis', 'Analysis'), ('sector_news', 'Sector news'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('url', models.URLField(max_length=2000, verbose_name='URL')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('image_url', models.URLField(blank=True, max_length=2000, verbose_name='image URL')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('en', 'English')], default='fr', max_length=8, verbose_name='language')),
-                ('hashtags', models.CharField(blank=True, help_text='Separated by spaces.', max_length=300, verbose_name='hashtags')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('pending', 'Pending approval'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=10, verbose_name='status')),
-                ('publish_at', models.DateTimeField(blank=True, null=True, verbose_name='publish at')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='content_items', to='accounts.organization')),
-                ('programs', models.ManyToManyField(related_name='content_items', to='programs.program', verbose_name='programs')),
-                ('waves', models.ManyToManyField(blank=True, help_text='Leave empty for every wave of the programs.', related_name='content_items', to='programs.wave', verbose_name='waves')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "family",
+                    models.CharField(
+                        choices=[("company", "Company"), ("market", "Market")],
+                        max_length=10,
+                        verbose_name="family",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("event", "Event"),
+                            ("job_offer", "Job offer"),
+                            ("award", "Award"),
+                            ("company_news", "Company news"),
+                            ("white_paper", "White paper"),
+                            ("analysis", "Analysis"),
+                            ("sector_news", "Sector news"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("url", models.URLField(max_length=2000, verbose_name="URL")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "image_url",
+                    models.URLField(blank=True, max_length=2000, verbose_name="image URL"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("en", "English")],
+                        default="fr",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "hashtags",
+                    models.CharField(
+                        blank=True,
+                        help_text="Separated by spaces.",
+                        max_length=300,
+                        verbose_name="hashtags",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("pending", "Pending approval"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="publish at"),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="expires at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="content_items",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "programs",
+                    models.ManyToManyField(
+                        related_name="content_items", to="programs.program", verbose_name="programs"
+                    ),
+                ),
+                (
+                    "waves",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty for every wave of the programs.",
+                        related_name="content_items",
+                        to="programs.wave",
+                        verbose_name="waves",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'content item',
-                'verbose_name_plural': 'content items',
-                'ordering': ['-publish_at', '-id'],
+                "verbose_name": "content item",
+                "verbose_name_plural": "content items",
+                "ordering": ["-publish_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SuggestedMessage',
+            name="SuggestedMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(blank=True, choices=[('linkedin', 'LinkedIn'), ('x', 'X'), ('facebook', 'Facebook'), ('bluesky', 'Bluesky'), ('mastodon', 'Mastodon'), ('threads', 'Threads'), ('whatsapp', 'WhatsApp'), ('xing', 'XING')], help_text='Leave empty for every network.', max_length=20, verbose_name='network')),
-                ('text', models.TextField(verbose_name='text')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggested_messages', to='content.contentitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "network",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("linkedin", "LinkedIn"),
+                            ("x", "X"),
+                            ("facebook", "Facebook"),
+                            ("bluesky", "Bluesky"),
+                            ("mastodon", "Mastodon"),
+                            ("threads", "Threads"),
+                            ("whatsapp", "WhatsApp"),
+                            ("xing", "XING"),
+                        ],
+                        help_text="Leave empty for every network.",
+                        max_length=20,
+                        verbose_name="network",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggested_messages",
+                        to="content.contentitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suggested message',
-                'verbose_name_plural': 'suggested messages',
-                'ordering': ['position', 'id'],
+                "verbose_name": "suggested message",
+                "verbose_name_plural": "suggested messages",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='contentitem',
-            index=models.Index(fields=['organization', 'status', 'publish_at'], name='content_con_organiz_fee27b_idx'),
+            model_name="contentitem",
+            index=models.Index(
+                fields=["organization", "status", "publish_at"],
+                name="content_con_organiz_fee27b_idx",
+            ),
         ),
     ]

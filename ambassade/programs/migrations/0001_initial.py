@@ -10,137 +10,333 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('applicants', 'More job applicants'), ('awareness', 'Brand awareness'), ('traffic', 'Website traffic'), ('contacts', 'Commercial contacts'), ('custom', 'Custom')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("applicants", "More job applicants"),
+                            ("awareness", "Brand awareness"),
+                            ("traffic", "Website traffic"),
+                            ("contacts", "Commercial contacts"),
+                            ("custom", "Custom"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
             ],
             options={
-                'verbose_name': 'objective',
-                'verbose_name_plural': 'objectives',
-                'ordering': ['id'],
+                "verbose_name": "objective",
+                "verbose_name_plural": "objectives",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('invited', 'Invited'), ('active', 'Active'), ('left', 'Left')], default='invited', max_length=10, verbose_name='status')),
-                ('invited_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='invited at')),
-                ('joined_at', models.DateTimeField(blank=True, null=True, verbose_name='joined at')),
-                ('left_at', models.DateTimeField(blank=True, null=True, verbose_name='left at')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='accounts.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("invited", "Invited"), ("active", "Active"), ("left", "Left")],
+                        default="invited",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "invited_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="invited at"
+                    ),
+                ),
+                (
+                    "joined_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="joined at"),
+                ),
+                ("left_at", models.DateTimeField(blank=True, null=True, verbose_name="left at")),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="accounts.membership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enrolment',
-                'verbose_name_plural': 'enrolments',
+                "verbose_name": "enrolment",
+                "verbose_name_plural": "enrolments",
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='text accepted')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('given_at', models.DateTimeField(verbose_name='given at')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='programs.enrolment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text accepted")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("given_at", models.DateTimeField(verbose_name="given at")),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="programs.enrolment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['-given_at'],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["-given_at"],
             },
         ),
         migrations.CreateModel(
-            name='KpiTarget',
+            name="KpiTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(choices=[('shares', 'Shares'), ('active_ambassadors', 'Active ambassadors'), ('human_clicks', 'Human clicks'), ('unique_visitors', 'Unique visitors'), ('applications', 'Job applications'), ('leads', 'Leads'), ('potential_reach', 'Potential reach')], max_length=30, verbose_name='metric')),
-                ('target_value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='target value')),
-                ('deadline_on', models.DateField(verbose_name='deadline')),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='programs.objective')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("shares", "Shares"),
+                            ("active_ambassadors", "Active ambassadors"),
+                            ("human_clicks", "Human clicks"),
+                            ("unique_visitors", "Unique visitors"),
+                            ("applications", "Job applications"),
+                            ("leads", "Leads"),
+                            ("potential_reach", "Potential reach"),
+                        ],
+                        max_length=30,
+                        verbose_name="metric",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="target value"
+                    ),
+                ),
+                ("deadline_on", models.DateField(verbose_name="deadline")),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="programs.objective",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'KPI target',
-                'verbose_name_plural': 'KPI targets',
-                'ordering': ['deadline_on', 'id'],
+                "verbose_name": "KPI target",
+                "verbose_name_plural": "KPI targets",
+                "ordering": ["deadline_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('slug', models.SlugField(help_text='Used as utm_campaign in tracked links.', verbose_name='slug')),
-                ('budget_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='budget')),
-                ('budget_currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('phase', models.CharField(choices=[('pilot', 'Pilot'), ('rollout', 'Roll-out')], default='pilot', max_length=10, verbose_name='phase')),
-                ('starts_on', models.DateField(verbose_name='start date')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('editorial_line', models.TextField(blank=True, verbose_name='editorial line')),
-                ('charter_text', models.TextField(blank=True, verbose_name='charter')),
-                ('consent_text', models.TextField(default='I join this employee-advocacy program voluntarily. I agree that my shares and the clicks on my tracked links are recorded and shown to the program team. I can leave at any time.', verbose_name='consent text')),
-                ('consent_version', models.PositiveIntegerField(default=1, verbose_name='consent text version')),
-                ('allowed_networks', models.JSONField(default=ambassade.programs.models.all_networks, verbose_name='networks allowed')),
-                ('company_share_target', models.PositiveSmallIntegerField(default=20, help_text='The rest is market content. Recommended: 20 % company, 80 % market.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='company content target (%)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_programs', to=settings.AUTH_USER_MODEL, verbose_name='program manager')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programs', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Used as utm_campaign in tracked links.", verbose_name="slug"
+                    ),
+                ),
+                (
+                    "budget_amount",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="budget"
+                    ),
+                ),
+                (
+                    "budget_currency",
+                    models.CharField(default="EUR", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[("pilot", "Pilot"), ("rollout", "Roll-out")],
+                        default="pilot",
+                        max_length=10,
+                        verbose_name="phase",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="start date")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="end date")),
+                ("editorial_line", models.TextField(blank=True, verbose_name="editorial line")),
+                ("charter_text", models.TextField(blank=True, verbose_name="charter")),
+                (
+                    "consent_text",
+                    models.TextField(
+                        default="I join this employee-advocacy program voluntarily. I agree that my shares and the clicks on my tracked links are recorded and shown to the program team. I can leave at any time.",
+                        verbose_name="consent text",
+                    ),
+                ),
+                (
+                    "consent_version",
+                    models.PositiveIntegerField(default=1, verbose_name="consent text version"),
+                ),
+                (
+                    "allowed_networks",
+                    models.JSONField(
+                        default=ambassade.programs.models.all_networks,
+                        verbose_name="networks allowed",
+                    ),
+                ),
+                (
+                    "company_share_target",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        help_text="The rest is market content. Recommended: 20 % company, 80 % market.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="company content target (%)",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="managed_programs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="program manager",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programs",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program',
-                'verbose_name_plural': 'programs',
-                'ordering': ['name'],
+                "verbose_name": "program",
+                "verbose_name_plural": "programs",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='objective',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='programs.program'),
+            model_name="objective",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="objectives",
+                to="programs.program",
+            ),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='programs.program'),
+            model_name="enrolment",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="enrolments",
+                to="programs.program",
+            ),
         ),
         migrations.CreateModel(
-            name='Wave',
+            name="Wave",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('starts_on', models.DateField(verbose_name='start date')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waves', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("starts_on", models.DateField(verbose_name="start date")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waves",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wave',
-                'verbose_name_plural': 'waves',
-                'ordering': ['starts_on', 'id'],
+                "verbose_name": "wave",
+                "verbose_name_plural": "waves",
+                "ordering": ["starts_on", "id"],
             },
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='wave',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enrolments', to='programs.wave'),
+            model_name="enrolment",
+            name="wave",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="enrolments",
+                to="programs.wave",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.UniqueConstraint(fields=('organization', 'slug'), name='program_slug_unique'),
+            model_name="program",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "slug"), name="program_slug_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('program', 'membership'), name='enrolment_unique'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                fields=("program", "membership"), name="enrolment_unique"
+            ),
         ),
     ]

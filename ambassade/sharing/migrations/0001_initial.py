@@ -7,37 +7,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('content', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("content", "0001_initial"),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Share',
+            name="Share",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(choices=[('linkedin', 'LinkedIn'), ('x', 'X'), ('facebook', 'Facebook'), ('bluesky', 'Bluesky'), ('mastodon', 'Mastodon'), ('threads', 'Threads'), ('whatsapp', 'WhatsApp'), ('xing', 'XING')], max_length=20, verbose_name='network')),
-                ('commentary', models.TextField(verbose_name='commentary')),
-                ('own_words_ratio', models.FloatField(help_text='Share of the commentary written by the ambassador (0 to 1).', verbose_name='own words')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='shared at')),
-                ('ambassador', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='content.contentitem')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='accounts.membership')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='accounts.organization')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='programs.program')),
-                ('social_account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='shares', to='accounts.socialaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "network",
+                    models.CharField(
+                        choices=[
+                            ("linkedin", "LinkedIn"),
+                            ("x", "X"),
+                            ("facebook", "Facebook"),
+                            ("bluesky", "Bluesky"),
+                            ("mastodon", "Mastodon"),
+                            ("threads", "Threads"),
+                            ("whatsapp", "WhatsApp"),
+                            ("xing", "XING"),
+                        ],
+                        max_length=20,
+                        verbose_name="network",
+                    ),
+                ),
+                ("commentary", models.TextField(verbose_name="commentary")),
+                (
+                    "own_words_ratio",
+                    models.FloatField(
+                        help_text="Share of the commentary written by the ambassador (0 to 1).",
+                        verbose_name="own words",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="shared at"
+                    ),
+                ),
+                (
+                    "ambassador",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="content.contentitem",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="accounts.membership",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "social_account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="shares",
+                        to="accounts.socialaccount",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'share',
-                'verbose_name_plural': 'shares',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['organization', 'created_at'], name='sharing_sha_organiz_ec73d2_idx'), models.Index(fields=['ambassador', 'created_at'], name='sharing_sha_ambassa_eb0eec_idx')],
+                "verbose_name": "share",
+                "verbose_name_plural": "shares",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["organization", "created_at"], name="sharing_sha_organiz_ec73d2_idx"
+                    ),
+                    models.Index(
+                        fields=["ambassador", "created_at"], name="sharing_sha_ambassa_eb0eec_idx"
+                    ),
+                ],
             },
         ),
     ]

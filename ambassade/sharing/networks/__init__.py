@@ -34,7 +34,9 @@ class Intent:
 INTENTS: dict[str, Intent] = {
     intent.network.value: intent
     for intent in [
-        Intent(Network.LINKEDIN, "https://www.linkedin.com/sharing/share-offsite/?url={url}", False),
+        Intent(
+            Network.LINKEDIN, "https://www.linkedin.com/sharing/share-offsite/?url={url}", False
+        ),
         Intent(Network.X, "https://x.com/intent/tweet?text={text}&url={url}", True, 280),
         Intent(Network.FACEBOOK, "https://www.facebook.com/sharer/sharer.php?u={url}", False),
         Intent(
@@ -51,7 +53,9 @@ INTENTS: dict[str, Intent] = {
             500,
             link_in_text=True,
         ),
-        Intent(Network.THREADS, "https://www.threads.com/intent/post?text={text}&url={url}", True, 500),
+        Intent(
+            Network.THREADS, "https://www.threads.com/intent/post?text={text}&url={url}", True, 500
+        ),
         Intent(Network.WHATSAPP, "https://api.whatsapp.com/send?text={text}%20{url}", True),
         Intent(Network.XING, "https://www.xing.com/spi/shares/new?url={url}", False),
     ]

@@ -6,62 +6,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('sharing', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("sharing", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailySalt',
+            name="DailySalt",
             fields=[
-                ('day_on', models.DateField(primary_key=True, serialize=False)),
-                ('salt', models.CharField(max_length=64)),
+                ("day_on", models.DateField(primary_key=True, serialize=False)),
+                ("salt", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name': 'daily salt',
-                'verbose_name_plural': 'daily salts',
+                "verbose_name": "daily salt",
+                "verbose_name_plural": "daily salts",
             },
         ),
         migrations.CreateModel(
-            name='TrackedLink',
+            name="TrackedLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True, verbose_name='code')),
-                ('destination', models.URLField(help_text='With the attribution parameters.', max_length=4000, verbose_name='destination')),
-                ('plain_url', models.URLField(help_text='Where to send readers once attribution stops.', max_length=4000, verbose_name='plain URL')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_attributed', models.BooleanField(default=True, help_text='Off once the ambassador leaves the program: readers still reach the page, unrecorded.', verbose_name='attributed')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tracked_links', to='accounts.organization')),
-                ('share', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='link', to='sharing.share')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, unique=True, verbose_name="code")),
+                (
+                    "destination",
+                    models.URLField(
+                        help_text="With the attribution parameters.",
+                        max_length=4000,
+                        verbose_name="destination",
+                    ),
+                ),
+                (
+                    "plain_url",
+                    models.URLField(
+                        help_text="Where to send readers once attribution stops.",
+                        max_length=4000,
+                        verbose_name="plain URL",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "is_attributed",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Off once the ambassador leaves the program: readers still reach the page, unrecorded.",
+                        verbose_name="attributed",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tracked_links",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "share",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="link",
+                        to="sharing.share",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tracked link',
-                'verbose_name_plural': 'tracked links',
+                "verbose_name": "tracked link",
+                "verbose_name_plural": "tracked links",
             },
         ),
         migrations.CreateModel(
-            name='Click',
+            name="Click",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('clicked_at', models.DateTimeField(verbose_name='clicked at')),
-                ('click_id', models.CharField(max_length=32, unique=True, verbose_name='click id')),
-                ('referrer_host', models.CharField(blank=True, max_length=255, verbose_name='referrer host')),
-                ('user_agent_family', models.CharField(blank=True, max_length=50, verbose_name='browser family')),
-                ('is_bot', models.BooleanField(default=False, verbose_name='bot')),
-                ('bot_reason', models.CharField(blank=True, max_length=100, verbose_name='bot reason')),
-                ('visitor_hash', models.CharField(help_text='Salted hash of IP and user agent; the salt changes every day.', max_length=32, verbose_name='visitor hash')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clicks', to='accounts.organization')),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clicks', to='tracking.trackedlink')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("clicked_at", models.DateTimeField(verbose_name="clicked at")),
+                ("click_id", models.CharField(max_length=32, unique=True, verbose_name="click id")),
+                (
+                    "referrer_host",
+                    models.CharField(blank=True, max_length=255, verbose_name="referrer host"),
+                ),
+                (
+                    "user_agent_family",
+                    models.CharField(blank=True, max_length=50, verbose_name="browser family"),
+                ),
+                ("is_bot", models.BooleanField(default=False, verbose_name="bot")),
+                (
+                    "bot_reason",
+                    models.CharField(blank=True, max_length=100, verbose_name="bot reason"),
+                ),
+                (
+                    "visitor_hash",
+                    models.CharField(
+                        help_text="Salted hash of IP and user agent; the salt changes every day.",
+                        max_length=32,
+                        verbose_name="visitor hash",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clicks",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clicks",
+                        to="tracking.trackedlink",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'click',
-                'verbose_name_plural': 'clicks',
-                'indexes': [models.Index(fields=['link', 'clicked_at'], name='tracking_cl_link_id_17c596_idx'), models.Index(fields=['organization', 'clicked_at'], name='tracking_cl_organiz_7884a1_idx')],
+                "verbose_name": "click",
+                "verbose_name_plural": "clicks",
+                "indexes": [
+                    models.Index(
+                        fields=["link", "clicked_at"], name="tracking_cl_link_id_17c596_idx"
+                    ),
+                    models.Index(
+                        fields=["organization", "clicked_at"], name="tracking_cl_organiz_7884a1_idx"
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench`` runs them, prints a table, writes bench/results/*.json."""

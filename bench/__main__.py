@@ -1,0 +1,23 @@
+"""Run every benchmark, print a table, write one JSON file per benchmark."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import redirect_inprocess
+from bench.harness import machine
+
+
+def main() -> int:
+    info = machine()
+    print(f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}")
+    for module in (redirect_inprocess,):
+        result = module.run()
+        path = result.write()
+        print(result.table())
+        print(f"  -> {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
