@@ -49,8 +49,8 @@ bench: install
 
 # Extract the strings to translate and compile the catalogues (needs GNU gettext).
 messages: install
-	$(VENV)/ambassade makemessages --locale fr --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
-	$(VENV)/ambassade makemessages --domain djangojs --locale fr --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(VENV)/ambassade makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
+	$(VENV)/ambassade makemessages --domain djangojs --locale fr --ignore ".venv/*" --ignore "var/*" --no-obsolete
 	$(VENV)/ambassade compilemessages --ignore ".venv/*"
 
 clean:

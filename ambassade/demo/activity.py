@@ -58,7 +58,7 @@ BUDGET = {Network.X: 250, Network.BLUESKY: 240}
 LONG_BUDGET = 480
 # Local hours at which people post: before work, lunch, evening.
 HOURS = [(7.5, 2), (9.5, 3), (11.0, 2), (12.5, 3), (14.5, 2), (17.0, 2), (19.0, 2), (21.0, 1)]
-PREVIEW_CHANCE = 0.6
+PREVIEW_CHANCE = 0.5
 CHAT_BOT_CHANCE = 0.06
 CRAWLER_CHANCE = 0.05
 
@@ -189,7 +189,8 @@ class Activity:
                 continue
             if item.archived_at is not None and item.archived_at <= at:
                 continue
-            assert item.publish_at is not None
+            if item.publish_at is None:  # never: only published items are listed
+                continue
             age = (at - item.publish_at).total_seconds() / 86400
             weight = math.exp(-age / 4) * item.appeal
             if item.language != language:
@@ -254,7 +255,9 @@ class Activity:
             "org": plan.spec.name,
         }
         if rng.random() < 0.12:
-            parts = [rng.choice(data.BORROW[lang]), rng.choice(item.suggestions)]
+            prefix, suggestion = rng.choice(data.BORROW[lang]), rng.choice(item.suggestions)
+            same = suggestion.lower().startswith(prefix.rstrip(" :").lower())
+            parts = [suggestion] if same else [prefix, suggestion]
         else:
             openings = data.OPENINGS[lang]["any"] + 2 * data.OPENINGS[lang].get(item.kind, [])
             parts = [rng.choice(openings).format(**values)]
@@ -373,7 +376,7 @@ class Activity:
                 if at < cutoff:
                     self._click(link, at, ua, "", f"demo-bot-{network}")
         mean = (
-            0.009
+            0.007
             * p.account.audience_size**0.9
             * CLICK_FACTOR[network]
             * p.item.appeal

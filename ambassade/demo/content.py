@@ -99,9 +99,12 @@ def _slots(ctx: Context, count: int, company: int) -> list[Slot]:
     """When each item is published and in which state, spread over the window."""
     rng = ctx.rng
     now, days = ctx.now, ctx.sizes.days
-    few = (lambda share: max(1, round(share * count))) if count >= 10 else (lambda share: 0)
-    drafts, pending, scheduled = few(0.03), few(0.03), few(0.04)
-    archived = few(0.04)
+
+    def few(share: float) -> int:
+        """A few items in a given state, none in a very small library."""
+        return max(1, round(share * count)) if count >= 10 else 0
+
+    drafts, pending, scheduled, archived = few(0.03), few(0.03), few(0.04), few(0.04)
     past = count - drafts - pending - scheduled
     tz = ZoneInfo(PARIS)
     slots: list[Slot] = []
@@ -119,11 +122,11 @@ def _slots(ctx: Context, count: int, company: int) -> list[Slot]:
         slots.append(Slot(ItemStatus.PUBLISHED, "", publish_at, created_at))
     for index in rng.sample(range(max(1, past // 2)), min(archived, max(1, past // 2))):
         slot = slots[index]
-        assert slot.publish_at is not None
+        if slot.publish_at is None:
+            continue
         slot.status = ItemStatus.ARCHIVED
-        slot.archived_at = min(
-            slot.publish_at + timedelta(days=rng.uniform(10, 30)), now - timedelta(days=1)
-        )
+        archived_at = slot.publish_at + timedelta(days=rng.uniform(10, 30))
+        slot.archived_at = max(min(archived_at, now - timedelta(days=1)), slot.publish_at)
     for _ in range(scheduled):
         day = (now + timedelta(days=rng.uniform(1, 10))).astimezone(tz).date()
         publish_at = datetime(day.year, day.month, day.day, 9, 0, tzinfo=tz)

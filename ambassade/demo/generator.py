@@ -29,7 +29,6 @@ from ambassade.demo.plan import (
     Context,
     DemoError,
     DemoSizes,
-    OrgPlan,
     Reporter,
     SilentReporter,
 )
@@ -47,6 +46,8 @@ __all__ = [
     "demo_exists",
     "demo_flush",
     "demo_generate",
+    "demo_logins",
+    "demo_summary",
 ]
 
 DEMO_SLUGS = tuple(spec.slug for spec in SPECS)
@@ -100,12 +101,13 @@ def demo_flush() -> int:
     organizations = Organization.objects.filter(slug__in=DEMO_SLUGS)
     with transaction.atomic():
         # The biggest tables first, each in one statement, before the cascades.
-        Click.objects.filter(organization__in=organizations).delete()
-        TrackedLink.objects.filter(organization__in=organizations).delete()
-        Share.objects.filter(organization__in=organizations).delete()
-        deleted, _by_model = organizations.delete()
-        users, _by_model = User.objects.filter(_demo_users()).delete()
-    return deleted + users
+        deleted = sum(
+            queryset.filter(organization__in=organizations).delete()[0]
+            for queryset in (Click.objects.all(), TrackedLink.objects.all(), Share.objects.all())
+        )
+        deleted += organizations.delete()[0]
+        deleted += User.objects.filter(_demo_users()).delete()[0]
+    return deleted
 
 
 def demo_summary() -> DemoSummary:
@@ -132,7 +134,7 @@ def demo_summary() -> DemoSummary:
 
 
 def demo_logins() -> list[Login]:
-    """One login per role, the most active ambassador for the ambassador's."""
+    """One login per role, the most active French-speaking ambassador for the ambassador's."""
     first = SPECS[0]
     organizations = Organization.objects.filter(slug__in=DEMO_SLUGS)
     logins = [
@@ -153,8 +155,9 @@ def demo_logins() -> list[Login]:
             .first()
         )
         logins.append(Login(role, email or "", first.name))
+    # A French-speaking champion, so that the demo walk-through is in French.
     champion = (
-        Share.objects.filter(organization__slug=first.slug)
+        Share.objects.filter(organization__slug=first.slug, ambassador__language="fr")
         .values("ambassador__email")
         .annotate(shares=Count("id"))
         .order_by("-shares", "ambassador__email")
@@ -188,8 +191,7 @@ def demo_generate(
         reporter=reporter or SilentReporter(),
     )
     with transaction.atomic():
-        plans: list[OrgPlan]
-        plans, _operator = people_create(ctx)
+        plans = people_create(ctx)
         programs_create(ctx, plans)
         content_create(ctx, plans)
         activity_create(ctx, plans)

@@ -163,8 +163,8 @@ class People:
             self.accounts.append(account)
 
 
-def people_create(ctx: Context) -> tuple[list[OrgPlan], User]:
-    """Organizations, users, memberships and social accounts; returns the operator too."""
+def people_create(ctx: Context) -> list[OrgPlan]:
+    """Organizations, users, memberships and social accounts."""
     rng = ctx.rng
     people = People(ctx)
     ctx.reporter.start("Organisations et personnes", ctx.sizes.ambassadors)
@@ -245,4 +245,4 @@ def people_create(ctx: Context) -> tuple[list[OrgPlan], User]:
         f"{len(plans)} organisations, {len(people.users)} comptes, "
         f"{len(people.memberships)} rôles, {len(people.accounts)} comptes de réseaux sociaux"
     )
-    return plans, operator
+    return plans

@@ -10,16 +10,17 @@ from crawlerdetect import CrawlerDetect
 
 # The fetchers that request every shared link to draw its preview card. Most are
 # known to crawlerdetect too; listing them makes the reason explicit.
+# Order matters where one names another ("TelegramBot (like TwitterBot)").
 PREVIEW_FETCHERS: list[tuple[str, str]] = [
     ("linkedinbot", "LinkedIn preview"),
     ("facebookexternalhit", "Facebook preview"),
     ("facebookcatalog", "Facebook preview"),
     ("meta-externalagent", "Meta preview"),
+    ("telegrambot", "Telegram preview"),
     ("twitterbot", "X preview"),
     ("slackbot", "Slack preview"),
     ("slack-imgproxy", "Slack preview"),
     ("whatsapp", "WhatsApp preview"),
-    ("telegrambot", "Telegram preview"),
     ("discordbot", "Discord preview"),
     ("bluesky cardyb", "Bluesky preview"),
     ("cardyb", "Bluesky preview"),

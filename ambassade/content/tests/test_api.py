@@ -12,6 +12,7 @@ from django.utils import timezone
 from ambassade.accounts.models import Membership
 from ambassade.accounts.tokens import api_token_create
 from ambassade.content.models import ContentItem, Family, ItemStatus
+from ambassade.content.tests.helpers import speak_english
 from ambassade.programs.models import Program, Wave
 from conftest import World
 from tests.factories import ContentItemFactory, ProgramFactory, WaveFactory
@@ -20,6 +21,8 @@ ITEMS = "/api/v1/items"
 
 
 def api(membership: Membership) -> Client:
+    """A token client; its owner reads English, so messages are compared in English."""
+    speak_english(membership)
     _token, raw = api_token_create(actor=membership, name="Tests", now=timezone.now())
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 

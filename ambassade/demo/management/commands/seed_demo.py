@@ -134,7 +134,6 @@ class Command(BaseCommand):
                 "Clics",
                 f"{summary.clicks} ({human} humains, {summary.bot_percent:.0f} % de robots)",
             ),
-            ("Conversions", "aucune (le modèle n'existe pas encore)"),
         ]
         self.stdout.write(self.style.SUCCESS(f"Démo prête en {seconds(elapsed)}."))
         for label, value in lines:
