@@ -7,6 +7,8 @@ VENV := .venv/bin
 TOOLS := var/tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_PYTHON ?= 3.11
+# Tracked short links are built on this address; override it behind a proxy.
+export AMBASSADE_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: demo serve test lint bench install messages clean
 
