@@ -44,6 +44,11 @@ class TrackedLink(models.Model):
         return f"/r/{self.code}"
 
 
+class Trigger(models.TextChoices):
+    LINK = "link", _("Link")
+    QR = "qr", _("QR code")
+
+
 class Click(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="clicks")
     link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="clicks")
@@ -53,6 +58,9 @@ class Click(models.Model):
     user_agent_family = models.CharField(_("browser family"), max_length=50, blank=True)
     is_bot = models.BooleanField(_("bot"), default=False)
     bot_reason = models.CharField(_("bot reason"), max_length=100, blank=True)
+    trigger = models.CharField(
+        _("trigger"), max_length=10, choices=Trigger.choices, default=Trigger.LINK
+    )
     visitor_hash = models.CharField(
         _("visitor hash"),
         max_length=32,
