@@ -6,10 +6,12 @@ service has a test that they are refused.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from ambassade.accounts.models import Membership, Network, Organization, User
 from ambassade.content.models import ContentItem
@@ -26,6 +28,14 @@ from tests.factories import (
 )
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Services, commands and tasks speak English in tests, so that assertions read
+    the source text. Pages still follow each person's language (French by default)."""
+    with translation.override("en"):
+        yield
 
 
 @dataclass

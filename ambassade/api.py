@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError
 from ambassade.content.api import router as content_router
 from ambassade.lib.api_auth import BearerToken, SessionMembership
 from ambassade.sharing.api import router as sharing_router
+from ambassade.tracking.api import router as conversions_router
 
 api = NinjaAPI(
     title="Ambassade API",
@@ -58,3 +59,4 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 api.add_router("/items", content_router)
 api.add_router("/shares", sharing_router)
+api.add_router("/conversions", conversions_router)

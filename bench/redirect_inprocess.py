@@ -46,6 +46,8 @@ def _environ(path: str) -> dict[str, Any]:
 def run(requests: int = 3000) -> Result:
     tmp = Path(tempfile.mkdtemp(prefix="ambassade-bench-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    # The Django view inserting each click itself: the lean path is bench/redirect.py.
+    os.environ["AMBASSADE_CLICK_FLUSH"] = "sync"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "ambassade.sharing",
     "ambassade.tracking",
     "ambassade.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "ambassade.jobs",
 ]
 
 MIDDLEWARE = [
@@ -195,4 +199,29 @@ LOGGING: dict[str, Any] = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 AMBASSADE_TRUST_X_FORWARDED_FOR = env_bool("AMBASSADE_TRUST_X_FORWARDED_FOR")
+# The /r/ redirector (ambassade.tracking.fastpath): clicks are appended to a spool
+# in AMBASSADE_SPOOL_DIR and written to the database in batches every
+# AMBASSADE_CLICK_FLUSH_SECONDS ("sync" writes each click before its redirect);
+# each process rereads changed links within AMBASSADE_LINK_CACHE_SECONDS.
+AMBASSADE_CLICK_FLUSH = os.environ.get("AMBASSADE_CLICK_FLUSH", "async")
+AMBASSADE_CLICK_FLUSH_SECONDS = float(os.environ.get("AMBASSADE_CLICK_FLUSH_SECONDS", "0.2"))
+AMBASSADE_SPOOL_DIR = Path(os.environ.get("AMBASSADE_SPOOL_DIR", VAR_DIR / "spool"))
+AMBASSADE_LINK_CACHE_SECONDS = float(os.environ.get("AMBASSADE_LINK_CACHE_SECONDS", "2"))
+AMBASSADE_LINK_CACHE_PRELOAD = int(os.environ.get("AMBASSADE_LINK_CACHE_PRELOAD", "200000"))
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Background jobs (Django's Tasks API): in the database by default, so one machine
+# needs no extra server; on Redis through RQ when REDIS_URL is set (`ambassade worker`
+# then runs a pool of RQ workers, AMBASSADE_WORKERS of them).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}
+TASKS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+AMBASSADE_WORKERS = int(os.environ.get("AMBASSADE_WORKERS", "2"))
+# Feeds and link previews never fetch private, loopback or link-local addresses
+# unless this is switched on (tests, or feeds served on the local network).
+AMBASSADE_FETCH_ALLOW_PRIVATE = env_bool("AMBASSADE_FETCH_ALLOW_PRIVATE")

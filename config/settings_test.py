@@ -17,3 +17,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests fetch feeds and pages from a local HTTP server on 127.0.0.1.
+AMBASSADE_FETCH_ALLOW_PRIVATE = True
+# Each click is written to the database before its redirect, links and salts read
+# from it every time: what a test asserts is in the database. The spool and the
+# caches have their own tests (ambassade/tracking/tests/test_fastpath*.py).
+AMBASSADE_CLICK_FLUSH = "sync"

@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/", include("ambassade.accounts.urls")),
     path("programs/", include("ambassade.programs.urls")),
     path("curation/", include("ambassade.content.urls")),
+    path("jobs/", include("ambassade.jobs.urls")),
     path("", include("ambassade.sharing.urls")),
 ]

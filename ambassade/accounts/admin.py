@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ambassade.accounts.forms import AdminUserChangeForm, AdminUserCreationForm
-from ambassade.accounts.models import ApiToken, Membership, Organization, SocialAccount, User
+from ambassade.accounts.models import (
+    ApiToken,
+    Membership,
+    Notification,
+    Organization,
+    SocialAccount,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -97,6 +104,20 @@ class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "time_zone", "created_at")}),
+        (
+            _("Approval and compliance"),
+            {
+                "fields": (
+                    "approval_policy",
+                    "disclosure_text",
+                    "blocked_words",
+                    "daily_share_limit",
+                    ("sharing_start_hour", "sharing_end_hour"),
+                    "burst_gap_minutes",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
         (
             _("Conversion tracking"),
             {
@@ -201,3 +222,13 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["__str__", "user", "organization", "created_at", "read_at"]
+    list_filter = ["organization"]
+    search_fields = ["message", "user__email"]
+    raw_id_fields = ["user", "organization"]
+    list_select_related = ["user", "organization"]
+    date_hierarchy = "created_at"

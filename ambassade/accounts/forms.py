@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ambassade.accounts.models import (
     TIME_ZONE_CHOICES,
+    ApprovalPolicy,
     Language,
     Membership,
+    Organization,
     Seniority,
     SocialAccount,
     User,
@@ -177,3 +179,66 @@ class AdminUserChangeForm(auth_forms.UserChangeForm):  # type: ignore[type-arg]
         if taken.exists():
             raise forms.ValidationError(_("A user with this e-mail address already exists."))
         return email
+
+
+class OrganizationSettingsForm(forms.Form):
+    """The approval policy and the compliance rules an organization admin sets."""
+
+    approval_policy = forms.ChoiceField(
+        label=_("Items that need a curator's approval"),
+        choices=ApprovalPolicy.choices,
+        widget=forms.RadioSelect,
+    )
+    disclosure_text = forms.CharField(
+        label=_("Required disclosure"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Added at the end of every share unless the ambassador already wrote it, "
+            "and counted in the network's length limit. E.g. #IWorkAtAcme."
+        ),
+    )
+    blocked_words = forms.CharField(
+        label=_("Blocked words and phrases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One per line. Whole words only, whatever the case and accents: "
+            "“art” does not block “article”."
+        ),
+    )
+    daily_share_limit = forms.IntegerField(
+        label=_("Shares per ambassador per day"),
+        min_value=0,
+        max_value=1000,
+        help_text=_("In the ambassador's time zone; 0 for no limit."),
+    )
+    sharing_start_hour = forms.IntegerField(
+        label=_("Sharing allowed from (hour)"), min_value=0, max_value=23
+    )
+    sharing_end_hour = forms.IntegerField(
+        label=_("Until (hour)"),
+        min_value=1,
+        max_value=24,
+        help_text=_("In each ambassador's time zone; from 0 until 24 means at any time."),
+    )
+    burst_gap_minutes = forms.IntegerField(
+        label=_("Minimum gap between colleagues sharing the same item on the same network"),
+        min_value=0,
+        max_value=1440,
+        help_text=_("In minutes; later shares get a suggested time. 0 for off."),
+    )
+
+    FIELDS = (
+        "approval_policy",
+        "disclosure_text",
+        "blocked_words",
+        "daily_share_limit",
+        "sharing_start_hour",
+        "sharing_end_hour",
+        "burst_gap_minutes",
+    )
+
+    @classmethod
+    def initial_for(cls, organization: Organization) -> dict[str, Any]:
+        return {name: getattr(organization, name) for name in cls.FIELDS}

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class ApprovalPolicy(models.TextChoices):
+    NONE = "none", _("None: everything is published directly")
+    PROPOSALS = "proposals", _("Ambassadors' proposals")
+    EVERYTHING = "everything", _("Everything, curators' own items included")
+
+
 class Organization(models.Model):
     """A tenant: a company running a program, or a client of an agency."""
 
@@ -94,15 +101,84 @@ class Organization(models.Model):
     conversion_secret = models.CharField(
         _("conversion signing secret"), max_length=64, default=secrets.token_hex
     )
+    attribution_window_days = models.PositiveSmallIntegerField(
+        _("attribution window (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("A conversion counts for the last click within this many days before it."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Approval and compliance settings, enforced by the content and sharing services.
+    approval_policy = models.CharField(
+        _("items that need approval"),
+        max_length=20,
+        choices=ApprovalPolicy.choices,
+        default=ApprovalPolicy.PROPOSALS,
+    )
+    disclosure_text = models.CharField(
+        _("required disclosure"),
+        max_length=100,
+        blank=True,
+        help_text=_("Added to every share unless already there, e.g. #IWorkAtAcme."),
+    )
+    blocked_words = models.TextField(
+        _("blocked words and phrases"),
+        blank=True,
+        help_text=_("One per line; whole words, whatever the case and accents."),
+    )
+    daily_share_limit = models.PositiveSmallIntegerField(
+        _("shares per ambassador per day"), default=0, help_text=_("0 for no limit.")
+    )
+    sharing_start_hour = models.PositiveSmallIntegerField(
+        _("sharing allowed from (hour)"),
+        default=0,
+        validators=[MaxValueValidator(23)],
+        help_text=_("In each ambassador's time zone."),
+    )
+    sharing_end_hour = models.PositiveSmallIntegerField(
+        _("sharing allowed until (hour)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("24 for midnight; from 0 until 24 means at any time."),
+    )
+    burst_gap_minutes = models.PositiveSmallIntegerField(
+        _("minimum gap between colleagues' shares (minutes)"),
+        default=0,
+        help_text=_(
+            "The same item on the same network by several ambassadors is spread out; 0 for off."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sharing_start_hour__lte=23)
+                & models.Q(sharing_end_hour__gte=1)
+                & models.Q(sharing_end_hour__lte=24),
+                name="organization_sharing_hours_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def blocked_word_list(self) -> list[str]:
+        return [line.strip() for line in self.blocked_words.splitlines() if line.strip()]
+
+    @property
+    def restricts_hours(self) -> bool:
+        return not (self.sharing_start_hour == 0 and self.sharing_end_hour == 24)
+
+    def sharing_allowed_at_hour(self, hour: int) -> bool:
+        """Whether a local ``hour`` (0-23) is inside the sharing hours; they may span midnight."""
+        start, end = self.sharing_start_hour, self.sharing_end_hour
+        if start < end:
+            return start <= hour < end
+        return hour >= start or hour < end
 
 
 class Role(models.TextChoices):
@@ -230,3 +306,25 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > now
+
+
+class Notification(models.Model):
+    """A short in-app message to one person in one organization, with a link."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "organization", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} to {self.user_id}: {self.message[:40]}"

@@ -17,9 +17,12 @@ from django.utils.translation import gettext as _
 
 from ambassade.accounts.models import (
     AccountKind,
+    ApprovalPolicy,
     Language,
     Membership,
     Network,
+    Organization,
+    Role,
     Seniority,
     SocialAccount,
     User,
@@ -249,3 +252,87 @@ def social_account_delete(*, actor: User, account_id: int) -> SocialAccount:
         account = _own_social_account(actor=actor, account_id=account_id)
         account.delete()
     return account
+
+
+# --- Organization settings -----------------------------------------------------------
+
+MAX_BLOCKED_ENTRIES = 500
+MAX_BLOCKED_LENGTH = 100
+
+
+def organization_settings_update(
+    *,
+    actor: Membership,
+    approval_policy: str,
+    disclosure_text: str,
+    blocked_words: str,
+    daily_share_limit: int,
+    sharing_start_hour: int,
+    sharing_end_hour: int,
+    burst_gap_minutes: int,
+) -> Organization:
+    """Change the approval policy and the compliance rules of the actor's organization."""
+    require_role(actor, Role.ADMIN)
+    errors: dict[str, list[str]] = {}
+    if approval_policy not in ApprovalPolicy.values:
+        errors.setdefault("approval_policy", []).append(_("Choose which items need approval."))
+    disclosure = " ".join(disclosure_text.split())
+    if len(disclosure) > 100:
+        errors.setdefault("disclosure_text", []).append(
+            _("The disclosure is too long (100 characters at most).")
+        )
+    entries: list[str] = []
+    for line in blocked_words.splitlines():
+        entry = " ".join(line.split())
+        if entry and entry.casefold() not in {e.casefold() for e in entries}:
+            entries.append(entry)
+    if len(entries) > MAX_BLOCKED_ENTRIES:
+        errors.setdefault("blocked_words", []).append(
+            _("At most %(count)d blocked words and phrases.") % {"count": MAX_BLOCKED_ENTRIES}
+        )
+    if any(len(entry) > MAX_BLOCKED_LENGTH for entry in entries):
+        errors.setdefault("blocked_words", []).append(
+            _("A blocked phrase is %(count)d characters at most.") % {"count": MAX_BLOCKED_LENGTH}
+        )
+    if not 0 <= daily_share_limit <= 1000:
+        errors.setdefault("daily_share_limit", []).append(
+            _("Choose a limit between 0 (none) and 1000.")
+        )
+    if not 0 <= sharing_start_hour <= 23:
+        errors.setdefault("sharing_start_hour", []).append(_("Choose an hour from 0 to 23."))
+    if not 1 <= sharing_end_hour <= 24:
+        errors.setdefault("sharing_end_hour", []).append(_("Choose an hour from 1 to 24."))
+    elif sharing_start_hour % 24 == sharing_end_hour % 24 and (
+        sharing_start_hour,
+        sharing_end_hour,
+    ) != (0, 24):
+        errors.setdefault("sharing_end_hour", []).append(
+            _("The sharing hours must end at another hour than they start.")
+        )
+    if not 0 <= burst_gap_minutes <= 1440:
+        errors.setdefault("burst_gap_minutes", []).append(
+            _("Choose a gap between 0 (off) and 1440 minutes (a day).")
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=actor.organization_id)
+        organization.approval_policy = approval_policy
+        organization.disclosure_text = disclosure
+        organization.blocked_words = "\n".join(entries)
+        organization.daily_share_limit = daily_share_limit
+        organization.sharing_start_hour = sharing_start_hour
+        organization.sharing_end_hour = sharing_end_hour
+        organization.burst_gap_minutes = burst_gap_minutes
+        organization.save(
+            update_fields=[
+                "approval_policy",
+                "disclosure_text",
+                "blocked_words",
+                "daily_share_limit",
+                "sharing_start_hour",
+                "sharing_end_hour",
+                "burst_gap_minutes",
+            ]
+        )
+    return organization

@@ -34,4 +34,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("tokens/new/", views.token_create, name="token_create"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("organization/settings/", views.organization_settings, name="organization_settings"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

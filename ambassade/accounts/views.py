@@ -29,11 +29,15 @@ from ambassade.accounts.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
     LocalizedPasswordResetForm,
+    OrganizationSettingsForm,
     ProfileForm,
     SocialAccountForm,
 )
 from ambassade.accounts.middleware import SESSION_ORGANIZATION_KEY
-from ambassade.accounts.models import SocialAccount, User
+from ambassade.accounts.models import Role, SocialAccount, User
+from ambassade.accounts.notifications import notification_list as notifications_for
+from ambassade.accounts.notifications import notification_open as open_notification
+from ambassade.accounts.notifications import notifications_mark_read
 from ambassade.accounts.permissions import OrgRequest, org_view
 from ambassade.accounts.tokens import api_token_create, api_token_revoke
 
@@ -276,3 +280,53 @@ def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     token = api_token_revoke(actor=request.membership, token_id=pk, now=timezone.now())
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:profile")
+
+
+# --- Organization settings (admins) --------------------------------------------------
+
+
+@org_view(Role.ADMIN)
+def organization_settings(request: OrgRequest) -> HttpResponse:
+    organization = request.organization
+    if request.method == "POST":
+        form = OrganizationSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.organization_settings_update(
+                    actor=request.membership,
+                    **{name: form.cleaned_data[name] for name in OrganizationSettingsForm.FIELDS},
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The organization's settings have been saved."))
+                return redirect("accounts:organization_settings")
+    else:
+        form = OrganizationSettingsForm(initial=OrganizationSettingsForm.initial_for(organization))
+    return render(
+        request,
+        "accounts/organization_settings.html",
+        {"form": form, "organization": organization},
+    )
+
+
+# --- Notifications -------------------------------------------------------------------
+
+
+@org_view()
+def notification_list(request: OrgRequest) -> HttpResponse:
+    if request.method == "POST":
+        notifications_mark_read(actor=request.membership, now=timezone.now())
+        return redirect("accounts:notifications")
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"notifications": list(notifications_for(membership=request.membership))},
+    )
+
+
+@require_POST
+@org_view()
+def notification_open(request: OrgRequest, pk: int) -> HttpResponse:
+    url = open_notification(actor=request.membership, notification_id=pk, now=timezone.now())
+    return redirect(url or "accounts:notifications")

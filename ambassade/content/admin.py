@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
-from ambassade.content.models import ContentItem, SuggestedMessage
+from ambassade.content.models import ContentItem, Proposal, SuggestedMessage
 
 
 class SuggestedMessageInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -42,3 +42,12 @@ class SuggestedMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["text", "item__title"]
     raw_id_fields = ["item"]
     list_select_related = ["item"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["item", "organization", "proposer", "decision", "decided_by", "created_at"]
+    list_filter = ["decision", "organization"]
+    search_fields = ["item__title", "item__url", "note", "reviewer_note", "proposer__email"]
+    raw_id_fields = ["item", "proposer", "decided_by"]
+    list_select_related = ["item", "organization", "proposer", "decided_by"]

@@ -250,3 +250,64 @@ class ItemFilterForm(forms.Form):
             program=data.get("program", ""),
             q=data.get("q", ""),
         )
+
+
+# Django's form fields are generic for the type checker only.
+if TYPE_CHECKING:
+    ProgramChoiceFieldBase = forms.ModelChoiceField[Program]
+else:
+    ProgramChoiceFieldBase = forms.ModelChoiceField
+
+
+class ProposalForm(forms.Form):
+    """An ambassador proposes a page; the blanks are filled from the page's preview."""
+
+    url = forms.URLField(label=_("Address of the page"), max_length=2000, assume_scheme="https")
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Read from the page when left empty."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    image_url = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    language = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Why it matters"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the curators: why your colleagues should share it."),
+    )
+    suggested_message = forms.CharField(
+        label=_("Suggested message"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A starting point for the colleagues who will share it."),
+    )
+    family = forms.ChoiceField(
+        label=_("Family"),
+        choices=Family.choices,
+        initial=Family.MARKET,
+        widget=forms.RadioSelect,
+    )
+    program = ProgramChoiceFieldBase(label=_("Program"), queryset=Program.objects.none())
+
+    def __init__(self, *args: Any, programs: list[Program], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        program = self.fields["program"]
+        assert isinstance(program, forms.ModelChoiceField)
+        program.queryset = Program.objects.filter(pk__in=[p.pk for p in programs]).order_by("name")
+        if len(programs) == 1:
+            program.initial = programs[0].pk
+            program.empty_label = None
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the proposer"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -132,3 +132,12 @@ class SuggestedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} for item {self.item_id}: {self.text[:40]}"
+
+
+# Feed sources and the entries read from them, proposals and approval decisions,
+# live in their own modules.
+from ambassade.content.models_feeds import FeedEntry as FeedEntry  # noqa: E402
+from ambassade.content.models_feeds import FeedMode as FeedMode  # noqa: E402
+from ambassade.content.models_feeds import FeedSource as FeedSource  # noqa: E402
+from ambassade.content.models_proposals import Decision as Decision  # noqa: E402
+from ambassade.content.models_proposals import Proposal as Proposal  # noqa: E402

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import enum
+import zoneinfo
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypedDict
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from ambassade.accounts.models import Membership, Organization
-from ambassade.content.models import ContentItem, Family, ItemStatus
+from ambassade.content.models import ContentItem, Family, ItemStatus, Proposal
 from ambassade.programs.models import Enrolment, EnrolmentStatus, Program
 from ambassade.sharing.models import Share
+from ambassade.tracking.selectors import shares_with_conversions, shares_with_verification
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -199,6 +203,8 @@ class ShareRow:
     own_words_percent: int
     human_clicks: int
     bot_clicks: int
+    conversions: int = 0
+    verified_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,7 @@ class ItemShares:
     rows: list[ShareRow]
     human_clicks: int
     bot_clicks: int
+    conversions: int = 0
 
     @property
     def count(self) -> int:
@@ -223,6 +230,8 @@ def item_shares(*, item: ContentItem) -> ItemShares:
         )
         .order_by("-created_at", "-id")
     )
+    # Subqueries, so they do not multiply the click counts above.
+    annotated = shares_with_verification(shares_with_conversions(shares))
     rows = [
         ShareRow(
             ambassador_name=share.ambassador.full_name or share.ambassador.email,
@@ -230,13 +239,226 @@ def item_shares(*, item: ContentItem) -> ItemShares:
             network_label=share.get_network_display(),
             shared_at=share.created_at,
             own_words_percent=round(100 * share.own_words_ratio),
-            human_clicks=share.human_clicks,
-            bot_clicks=share.bot_clicks,
+            human_clicks=share.human_clicks,  # type: ignore[attr-defined]
+            bot_clicks=share.bot_clicks,  # type: ignore[attr-defined]
+            conversions=share.conversion_count,  # type: ignore[attr-defined]
+            verified_at=share.verified_at,  # type: ignore[attr-defined]
         )
-        for share in shares
+        for share in annotated
     ]
     return ItemShares(
         rows=rows,
         human_clicks=sum(row.human_clicks for row in rows),
         bot_clicks=sum(row.bot_clicks for row in rows),
+        conversions=sum(row.conversions for row in rows),
+    )
+
+
+# --- The mix per month, and the warning when it drifts ------------------------------
+
+MIX_WARNING_POINTS = 10
+MIX_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class MixCounts:
+    company: int = 0
+    market: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.company + self.market
+
+    @property
+    def company_percent(self) -> int:
+        return round(100 * self.company / self.total) if self.total else 0
+
+    @property
+    def market_percent(self) -> int:
+        return 100 - self.company_percent if self.total else 0
+
+    def gap(self, target: int) -> float:
+        """Points of company content above (positive) or below the target."""
+        return 100 * self.company / self.total - target if self.total else 0.0
+
+    def off_target(self, target: int) -> bool:
+        """Enough to judge, and more than 10 points away from the target."""
+        return self.total >= MIX_MIN_ITEMS and abs(self.gap(target)) > MIX_WARNING_POINTS
+
+
+@dataclass(frozen=True)
+class MonthMix:
+    month: date
+    items: MixCounts
+    shares: MixCounts
+
+
+@dataclass(frozen=True)
+class ProgramMonthlyMix:
+    program: Program
+    months: list[MonthMix]  # newest first
+
+    @property
+    def target(self) -> int:
+        return self.program.company_share_target
+
+
+@dataclass(frozen=True)
+class MixWarning:
+    program: Program
+    subject: str  # "items" or "shares"
+    counts: MixCounts
+
+    @property
+    def target(self) -> int:
+        return self.program.company_share_target
+
+    @property
+    def gap_points(self) -> int:
+        return round(abs(self.counts.gap(self.target)))
+
+    @property
+    def too_much_company(self) -> bool:
+        return self.counts.gap(self.target) > 0
+
+
+def organization_tz(organization: Organization) -> tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(organization.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def month_starts(today: date, count: int) -> list[date]:
+    """The first day of this month and of the ``count - 1`` previous ones, newest first."""
+    months = [today.replace(day=1)]
+    while len(months) < count:
+        previous = months[-1]
+        months.append(
+            date(previous.year - 1, 12, 1)
+            if previous.month == 1
+            else date(previous.year, previous.month - 1, 1)
+        )
+    return months
+
+
+def _month_of(value: Any, tz: tzinfo) -> date:
+    if isinstance(value, datetime):
+        moment: datetime = value.astimezone(tz) if value.tzinfo is not None else value
+        return moment.date().replace(day=1)
+    if not isinstance(value, date):
+        raise TypeError(f"Not a month: {value!r}")
+    return value.replace(day=1)
+
+
+def monthly_mix(
+    *, organization: Organization, now: datetime, months: int = MIX_MONTHS
+) -> list[ProgramMonthlyMix]:
+    """Per program and per month (in the organization's time zone), the company and
+    market split of the items published and of the shares made."""
+    tz = organization_tz(organization)
+    starts = month_starts(now.astimezone(tz).date(), months)
+    oldest = starts[-1]
+    window_start = datetime(oldest.year, oldest.month, 1, tzinfo=tz)
+    item_rows = (
+        ContentItem.objects.filter(
+            organization=organization,
+            status__in=[ItemStatus.PUBLISHED, ItemStatus.ARCHIVED],
+            publish_at__gte=window_start,
+            publish_at__lte=now,
+            programs__isnull=False,
+        )
+        .annotate(month=TruncMonth("publish_at", tzinfo=tz))
+        .values("programs", "month", "family")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    share_rows = (
+        Share.objects.filter(
+            organization=organization, created_at__gte=window_start, created_at__lte=now
+        )
+        .annotate(month=TruncMonth("created_at", tzinfo=tz))
+        .values("program_id", "month", "item__family")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    items: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
+    for row in item_rows:
+        items[(row["programs"], _month_of(row["month"], tz))][row["family"]] = row["n"]
+    shares: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
+    for share_row in share_rows:
+        key = (share_row["program_id"], _month_of(share_row["month"], tz))
+        shares[key][share_row["item__family"]] = share_row["n"]
+
+    def counts(found: dict[str, int]) -> MixCounts:
+        return MixCounts(company=found.get(Family.COMPANY, 0), market=found.get(Family.MARKET, 0))
+
+    programs = Program.objects.filter(organization=organization).order_by("name")
+    return [
+        ProgramMonthlyMix(
+            program=program,
+            months=[
+                MonthMix(
+                    month=month,
+                    items=counts(items.get((program.pk, month), {})),
+                    shares=counts(shares.get((program.pk, month), {})),
+                )
+                for month in starts
+            ],
+        )
+        for program in programs
+    ]
+
+
+def mix_warnings(
+    *, organization: Organization, now: datetime, mix: list[ProgramMix]
+) -> list[MixWarning]:
+    """Programs whose items or shares of the last 30 days are more than 10 points off."""
+    rows = (
+        Share.objects.filter(
+            organization=organization, created_at__gte=now - MIX_WINDOW, created_at__lte=now
+        )
+        .values("program_id")
+        .annotate(
+            company=Count("id", filter=Q(item__family=Family.COMPANY)),
+            market=Count("id", filter=Q(item__family=Family.MARKET)),
+        )
+        .order_by()
+    )
+    share_counts = {
+        row["program_id"]: MixCounts(company=row["company"], market=row["market"]) for row in rows
+    }
+    warnings: list[MixWarning] = []
+    for program_mix in mix:
+        program = program_mix.program
+        item_counts = MixCounts(company=program_mix.company_count, market=program_mix.market_count)
+        if item_counts.off_target(program.company_share_target):
+            warnings.append(MixWarning(program=program, subject="items", counts=item_counts))
+        shared = share_counts.get(program.pk, MixCounts())
+        if shared.off_target(program.company_share_target):
+            warnings.append(MixWarning(program=program, subject="shares", counts=shared))
+    return warnings
+
+
+# --- Approval queue and proposals ----------------------------------------------------
+
+
+def approval_queue(*, organization: Organization) -> QuerySet[ContentItem]:
+    """Pending items, oldest first, with who proposed them and why."""
+    return (
+        ContentItem.objects.filter(organization=organization, status=ItemStatus.PENDING)
+        .select_related("created_by", "proposal", "proposal__proposer")
+        .prefetch_related("programs", "suggested_messages")
+        .order_by("created_at", "id")
+    )
+
+
+def proposals_of(*, membership: Membership, limit: int = 20) -> list[Proposal]:
+    """The person's latest proposals in their organization, with the decision taken."""
+    return list(
+        Proposal.objects.filter(
+            organization_id=membership.organization_id, proposer_id=membership.user_id
+        )
+        .select_related("item")
+        .order_by("-created_at", "-id")[:limit]
     )

@@ -1,20 +1,32 @@
-"""Curation use cases: create, edit, publish, schedule and archive content items."""
+"""Curation use cases: create, edit, publish, schedule and archive content items;
+ambassadors' proposals and the approval of pending items."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ambassade.accounts.models import Language, Membership, Network, Role
+from ambassade.accounts.models import ApprovalPolicy, Language, Membership, Network, Role, User
+from ambassade.accounts.notifications import Message, absolute_url, notify
 from ambassade.accounts.permissions import require_role
-from ambassade.content.models import ContentItem, Family, ItemStatus, Kind, SuggestedMessage
-from ambassade.programs.models import Program, Wave
+from ambassade.content.models import (
+    ContentItem,
+    Decision,
+    Family,
+    ItemStatus,
+    Kind,
+    Proposal,
+    SuggestedMessage,
+)
+from ambassade.programs.models import Enrolment, EnrolmentStatus, Program, Wave
 
 MAX_SUGGESTED_MESSAGES = 5
 # Statuses a curator may choose when saving; archiving has its own service.
@@ -177,6 +189,8 @@ def item_create(*, actor: Membership, data: ItemData, now: datetime) -> ContentI
     _check_curator(actor)
     _check_tenancy(actor=actor, data=data)
     _validate(data=data, now=now)
+    if data.status == ItemStatus.PUBLISHED and needs_approval(actor=actor, item=None):
+        data = replace(data, status=ItemStatus.PENDING)
     with transaction.atomic():
         item = ContentItem(
             organization_id=actor.organization_id, created_by_id=actor.user_id, created_at=now
@@ -188,12 +202,21 @@ def item_create(*, actor: Membership, data: ItemData, now: datetime) -> ContentI
 def item_update(
     *, actor: Membership, item: ContentItem, data: ItemData, now: datetime
 ) -> ContentItem:
-    """Replace an item's fields, targets and suggested messages."""
+    """Replace an item's fields, targets and suggested messages.
+
+    Publishing a pending item this way approves it (and tells its proposer), unless
+    the policy makes its author wait for someone else: it then stays pending.
+    """
     _check_curator(actor, item)
     _check_tenancy(actor=actor, data=data)
     _validate(data=data, now=now)
+    was_pending = item.status == ItemStatus.PENDING
+    if data.status == ItemStatus.PUBLISHED and needs_approval(actor=actor, item=item):
+        data = replace(data, status=ItemStatus.PENDING)
     with transaction.atomic():
         _apply(item=item, data=data, now=now)
+        if was_pending and item.status == ItemStatus.PUBLISHED:
+            _record_decision(actor=actor, item=item, decision=Decision.APPROVED, note="", now=now)
     return item
 
 
@@ -204,8 +227,15 @@ def item_publish(
     now: datetime,
     publish_at: datetime | None = None,
 ) -> ContentItem:
-    """Publish now, or schedule when ``publish_at`` is in the future."""
+    """Publish now, or schedule when ``publish_at`` is in the future.
+
+    A pending item is approved by this, with the same rules as :func:`item_approve`.
+    """
     _check_curator(actor, item)
+    if item.status == ItemStatus.PENDING:
+        return item_approve(actor=actor, item=item, now=now, publish_at=publish_at)
+    if needs_approval(actor=actor, item=item):
+        raise ValidationError(_own_item_message())
     when = publish_at or now
     if item.expires_at is not None and item.expires_at <= when:
         raise ValidationError(
@@ -229,3 +259,241 @@ def item_archive(*, actor: Membership, item: ContentItem, now: datetime) -> Cont
         item.updated_at = now
         item.save(update_fields=["status", "updated_at"])
     return item
+
+
+# --- Approval ------------------------------------------------------------------------
+
+
+def _own_item_message() -> str:
+    return _(
+        "Your organization has every item approved: another curator or an admin "
+        "must approve your own item."
+    )
+
+
+def needs_approval(*, actor: Membership, item: ContentItem | None) -> bool:
+    """Whether publishing ``item`` (a new one when None) must wait for someone else.
+
+    Under the "everything" policy, an author cannot publish their own item until
+    someone else approved it once; an item already published stays so when edited.
+    """
+    if actor.organization.approval_policy != ApprovalPolicy.EVERYTHING:
+        return False
+    if item is None:
+        return True
+    return item.status != ItemStatus.PUBLISHED and item.created_by_id == actor.user_id
+
+
+def _check_pending(actor: Membership, item: ContentItem) -> None:
+    _check_curator(actor, item)
+    if item.status != ItemStatus.PENDING:
+        raise ValidationError(_("This item is not waiting for approval."))
+
+
+def item_approve(
+    *,
+    actor: Membership,
+    item: ContentItem,
+    now: datetime,
+    note: str = "",
+    publish_at: datetime | None = None,
+) -> ContentItem:
+    """Approve a pending item: it is published now (or at its planned time, if later)."""
+    _check_pending(actor, item)
+    if needs_approval(actor=actor, item=item):
+        raise PermissionDenied(_own_item_message())
+    when = publish_at or item.publish_at
+    if when is None or when < now:
+        when = now
+    if item.expires_at is not None and item.expires_at <= when:
+        raise ValidationError(
+            {"expires_at": [_("This item expires before it would be published.")]}
+        )
+    if not item.programs.exists():
+        raise ValidationError({"programs": [_("Choose at least one program.")]})
+    with transaction.atomic():
+        item.status = ItemStatus.PUBLISHED
+        item.publish_at = when
+        item.updated_at = now
+        item.save(update_fields=["status", "publish_at", "updated_at"])
+        _record_decision(
+            actor=actor, item=item, decision=Decision.APPROVED, note=note.strip(), now=now
+        )
+    return item
+
+
+def item_reject(*, actor: Membership, item: ContentItem, note: str, now: datetime) -> ContentItem:
+    """Turn a pending item down with a note for its proposer; it leaves the queue."""
+    _check_pending(actor, item)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": [_("Tell the proposer why, in a few words.")]})
+    if len(note) > 2000:
+        raise ValidationError({"note": [_("The note is too long (2000 characters at most).")]})
+    with transaction.atomic():
+        item.status = ItemStatus.ARCHIVED
+        item.publish_at = None
+        item.updated_at = now
+        item.save(update_fields=["status", "publish_at", "updated_at"])
+        _record_decision(actor=actor, item=item, decision=Decision.REJECTED, note=note, now=now)
+    return item
+
+
+def _record_decision(
+    *, actor: Membership, item: ContentItem, decision: str, note: str, now: datetime
+) -> Proposal:
+    proposal, _created = Proposal.objects.get_or_create(
+        item=item,
+        defaults={
+            "organization_id": item.organization_id,
+            "proposer_id": item.created_by_id,
+            "created_at": item.created_at,
+        },
+    )
+    proposal.decision = decision
+    proposal.decided_by_id = actor.user_id
+    proposal.decided_at = now
+    proposal.reviewer_note = note
+    proposal.save(update_fields=["decision", "decided_by", "decided_at", "reviewer_note"])
+    _tell_proposer(proposal=proposal, item=item, actor=actor, now=now)
+    return proposal
+
+
+def _tell_proposer(
+    *, proposal: Proposal, item: ContentItem, actor: Membership, now: datetime
+) -> None:
+    proposer: User | None = proposal.proposer
+    if proposer is None or proposer.pk == actor.user_id:
+        return
+    membership = Membership.objects.filter(
+        user=proposer, organization_id=item.organization_id
+    ).first()
+    if membership is None:
+        return  # no longer in the organization
+    approved = proposal.decision == Decision.APPROVED
+    if membership.has_role(Role.CURATOR):
+        url = reverse("content:item_detail", args=[item.pk])
+    elif approved and item.is_live(now):
+        url = reverse("sharing:share", args=[item.pk])
+    else:
+        url = reverse("content:proposal_create")
+
+    def compose() -> Message:
+        context = {
+            "user": proposer,
+            "item": item,
+            "proposal": proposal,
+            "approved": approved,
+            "reviewer": actor.user.full_name or actor.user.email,
+            "url": absolute_url(url),
+        }
+        if approved:
+            text = _("Your proposal “%(title)s” has been approved and published.")
+            subject = _("Your proposal has been approved")
+        else:
+            text = _("Your proposal “%(title)s” was not accepted: %(note)s")
+            subject = _("Your proposal was not accepted")
+        return Message(
+            text=text % {"title": item.title, "note": proposal.reviewer_note},
+            subject=subject,
+            body=render_to_string("content/email/proposal_decided.txt", context),
+        )
+
+    notify(user=proposer, organization=actor.organization, url=url, now=now, compose=compose)
+
+
+# --- Proposals -----------------------------------------------------------------------
+
+NOTE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class ProposalData:
+    """What an ambassador proposes; title, summary, image and language come from the
+    page's preview unless typed."""
+
+    url: str
+    note: str
+    program: Program
+    family: str = Family.MARKET
+    title: str = ""
+    summary: str = ""
+    image_url: str = ""
+    language: str = ""
+    suggested_message: str = ""
+
+
+def proposal_create(*, actor: Membership, data: ProposalData, now: datetime) -> Proposal:
+    """An ambassador proposes a page: a pending item (published at once when the
+    organization approves nothing) with who proposed it and why."""
+    require_role(actor, Role.AMBASSADOR)
+    if data.program.organization_id != actor.organization_id:
+        raise PermissionDenied(_("This program belongs to another organization."))
+    if not Enrolment.objects.filter(
+        membership=actor, program=data.program, status=EnrolmentStatus.ACTIVE
+    ).exists():
+        raise PermissionDenied(_("You can only propose content to a program you take part in."))
+    errors: dict[str, list[str]] = {}
+    url = data.url.strip()
+    _check_web_url(url, "url", errors)
+    note = data.note.strip()
+    if not note:
+        errors.setdefault("note", []).append(_("Say in a few words why it matters."))
+    elif len(note) > NOTE_MAX:
+        errors.setdefault("note", []).append(_("Keep it under 2000 characters."))
+    if not data.title.strip():
+        errors.setdefault("title", []).append(
+            _("We could not read this page's title: type it yourself.")
+        )
+    if data.family not in Family.values:
+        errors.setdefault("family", []).append(_("Choose company or market content."))
+    if len(data.suggested_message) > 3000:
+        errors.setdefault("suggested_message", []).append(
+            _("The suggested message is too long (3000 characters at most).")
+        )
+    if url and not errors.get("url"):
+        existing = (
+            ContentItem.objects.filter(organization_id=actor.organization_id, url=url)
+            .exclude(status=ItemStatus.ARCHIVED)
+            .first()
+        )
+        if existing is not None:
+            errors.setdefault("url", []).append(
+                _("This page is already in the curation space: “%(title)s”.")
+                % {"title": existing.title}
+            )
+    if errors:
+        raise ValidationError(errors)
+    image_errors: dict[str, list[str]] = {}
+    if data.image_url:
+        _check_web_url(data.image_url, "image_url", image_errors)
+    publish_now = actor.organization.approval_policy == ApprovalPolicy.NONE
+    item_data = ItemData(
+        family=data.family,
+        kind=Kind.COMPANY_NEWS if data.family == Family.COMPANY else Kind.SECTOR_NEWS,
+        title=data.title.strip()[:300],
+        url=url,
+        programs=[data.program],
+        summary=data.summary,
+        image_url="" if image_errors else data.image_url[:2000],
+        language=data.language if data.language in Language.values else actor.user.language,
+        status=ItemStatus.PUBLISHED if publish_now else ItemStatus.PENDING,
+        suggested_messages=[("", data.suggested_message.strip())]
+        if data.suggested_message.strip()
+        else [],
+    )
+    with transaction.atomic():
+        item = ContentItem(
+            organization_id=actor.organization_id, created_by_id=actor.user_id, created_at=now
+        )
+        _apply(item=item, data=item_data, now=now)
+        proposal = Proposal.objects.create(
+            organization_id=actor.organization_id,
+            item=item,
+            proposer_id=actor.user_id,
+            note=note,
+            created_at=now,
+            decision=Decision.APPROVED if publish_now else "",
+            decided_at=now if publish_now else None,
+        )
+    return proposal

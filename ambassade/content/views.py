@@ -1,34 +1,45 @@
-"""Curation pages: the item list with the content mix, the editor, the item's shares."""
+"""Curation pages: the item list with the content mix, the editor, the item's shares;
+link previews, ambassadors' proposals and the approval queue."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.forms import BaseForm
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from ambassade.accounts.models import Role
+from ambassade.accounts.models import ApprovalPolicy, Role
 from ambassade.accounts.permissions import OrgRequest, get_scoped_or_404, org_view
 from ambassade.content import selectors, services
 from ambassade.content.forms import (
     ItemFilterForm,
     ItemForm,
+    ProposalForm,
+    RejectForm,
     SaveAction,
     SuggestedMessageFormSet,
     messages_from,
 )
 from ambassade.content.models import ContentItem, ItemStatus
+from ambassade.content.previews import Preview, PreviewError, preview_fetch
+from ambassade.programs.models import Enrolment, EnrolmentStatus, Program
 
 ITEMS_PER_PAGE = 25
 
 
-def _saved_message(action: SaveAction) -> str:
+def _saved_message(action: SaveAction, item: ContentItem) -> str:
+    if action in (SaveAction.PUBLISH, SaveAction.SCHEDULE) and item.status == ItemStatus.PENDING:
+        return _(
+            "Your organization has every item approved: your item now waits for "
+            "another curator or an admin."
+        )
     return {
         SaveAction.DRAFT: _("Draft saved."),
         SaveAction.SUBMIT: _("Item submitted for approval."),
@@ -45,6 +56,7 @@ def item_list(request: OrgRequest) -> HttpResponse:
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    mix = selectors.content_mix(organization=request.organization, now=now)
     return render(
         request,
         "content/item_list.html",
@@ -52,7 +64,14 @@ def item_list(request: OrgRequest) -> HttpResponse:
             "page": page,
             "filter_form": filter_form,
             "querystring": query.urlencode(),
-            "mix": selectors.content_mix(organization=request.organization, now=now),
+            "mix": mix,
+            "mix_warnings": selectors.mix_warnings(
+                organization=request.organization, now=now, mix=mix
+            ),
+            "monthly_mix": selectors.monthly_mix(organization=request.organization, now=now),
+            "pending_count": ContentItem.objects.filter(
+                organization=request.organization, status=ItemStatus.PENDING
+            ).count(),
             "now": now,
         },
     )
@@ -76,7 +95,7 @@ def _editor(request: OrgRequest, *, item: ContentItem | None, now: datetime) -> 
             except ValidationError as exc:
                 _attach_errors(form, exc)
             else:
-                messages.success(request, _saved_message(action))
+                messages.success(request, _saved_message(action, item))
                 return redirect("content:item_detail", pk=item.pk)
     elif item is not None:
         form = ItemForm(
@@ -97,11 +116,16 @@ def _editor(request: OrgRequest, *, item: ContentItem | None, now: datetime) -> 
     return render(
         request,
         "content/item_form.html",
-        {"form": form, "formset": formset, "item": item},
+        {
+            "form": form,
+            "formset": formset,
+            "item": item,
+            "needs_approval": services.needs_approval(actor=request.membership, item=item),
+        },
     )
 
 
-def _attach_errors(form: ItemForm, exc: ValidationError) -> None:
+def _attach_errors(form: BaseForm, exc: ValidationError) -> None:
     """Show a service's errors next to the matching fields, the others at the top."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
@@ -163,3 +187,163 @@ def item_archive(request: OrgRequest, pk: int) -> HttpResponse:
     services.item_archive(actor=request.membership, item=item, now=timezone.now())
     messages.success(request, _("Item archived: it no longer appears in the feed."))
     return redirect("content:item_detail", pk=item.pk)
+
+
+# --- Link previews -------------------------------------------------------------------
+
+
+@require_safe
+@org_view(Role.CURATOR, Role.AMBASSADOR)
+def preview(request: OrgRequest) -> HttpResponse:
+    """JSON: the preview of the page at ``?url=``, for the forms to fill their blanks."""
+    url = request.GET.get("url", "").strip()
+    if not url:
+        return JsonResponse({"error": _("Paste the address of a page first.")}, status=400)
+    try:
+        found = preview_fetch(url)
+    except PreviewError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(found.as_dict())
+
+
+# --- Proposals -----------------------------------------------------------------------
+
+
+def _proposal_programs(request: OrgRequest) -> list[Program]:
+    return [
+        enrolment.program
+        for enrolment in Enrolment.objects.filter(
+            membership=request.membership,
+            status=EnrolmentStatus.ACTIVE,
+            program__organization=request.organization,
+        )
+        .select_related("program")
+        .order_by("program__name")
+    ]
+
+
+def _with_preview(data: services.ProposalData) -> tuple[services.ProposalData, str]:
+    """Fill the blanks from the page itself; the reason when it cannot be read."""
+    if data.title.strip() and data.summary.strip() and data.image_url.strip():
+        return data, ""
+    try:
+        found: Preview = preview_fetch(data.url)
+    except PreviewError as exc:
+        return data, str(exc)
+    return (
+        services.ProposalData(
+            url=data.url,
+            note=data.note,
+            program=data.program,
+            family=data.family,
+            title=data.title.strip() or found.title,
+            summary=data.summary.strip() or found.description,
+            image_url=data.image_url.strip() or found.image_url,
+            language=data.language.strip() or found.language,
+            suggested_message=data.suggested_message,
+        ),
+        "",
+    )
+
+
+@org_view(Role.AMBASSADOR)
+def proposal_create(request: OrgRequest) -> HttpResponse:
+    programs = _proposal_programs(request)
+    form = ProposalForm(request.POST if request.method == "POST" else None, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        data, unreadable = _with_preview(
+            services.ProposalData(
+                url=cleaned["url"],
+                note=cleaned["note"],
+                program=cleaned["program"],
+                family=cleaned["family"],
+                title=cleaned["title"],
+                summary=cleaned["summary"],
+                image_url=cleaned["image_url"],
+                language=cleaned["language"],
+                suggested_message=cleaned["suggested_message"],
+            )
+        )
+        try:
+            proposal = services.proposal_create(
+                actor=request.membership, data=data, now=timezone.now()
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+            if unreadable:
+                form.add_error(None, unreadable)
+        else:
+            if proposal.item.status == ItemStatus.PUBLISHED:
+                messages.success(request, _("Thank you! Your proposal is published."))
+            else:
+                messages.success(
+                    request, _("Thank you! Your proposal now waits for a curator's approval.")
+                )
+            return redirect("content:proposal_create")
+    return render(
+        request,
+        "content/proposal_form.html",
+        {
+            "form": form,
+            "has_programs": bool(programs),
+            "proposals": selectors.proposals_of(membership=request.membership),
+            "publishes_directly": request.organization.approval_policy == ApprovalPolicy.NONE,
+        },
+    )
+
+
+# --- Approval ------------------------------------------------------------------------
+
+
+@require_safe
+@org_view(Role.CURATOR)
+def approval_queue(request: OrgRequest) -> HttpResponse:
+    items = list(selectors.approval_queue(organization=request.organization))
+    return render(
+        request,
+        "content/approval_queue.html",
+        {
+            "items": items,
+            "reject_form": RejectForm(),
+            "everything": request.organization.approval_policy == ApprovalPolicy.EVERYTHING,
+        },
+    )
+
+
+def _report(request: OrgRequest, error: ValidationError | PermissionDenied) -> None:
+    texts = error.messages if isinstance(error, ValidationError) else [str(error)]
+    for text in texts:
+        messages.error(request, text)
+
+
+@require_POST
+@org_view(Role.CURATOR)
+def item_approve(request: OrgRequest, pk: int) -> HttpResponse:
+    item = get_scoped_or_404(ContentItem.objects.all(), request.organization, pk=pk)
+    try:
+        services.item_approve(actor=request.membership, item=item, now=timezone.now())
+    except (ValidationError, PermissionDenied) as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request, _("“%(title)s” is approved and published.") % {"title": item.title}
+        )
+    return redirect("content:approval_queue")
+
+
+@require_POST
+@org_view(Role.CURATOR)
+def item_reject(request: OrgRequest, pk: int) -> HttpResponse:
+    item = get_scoped_or_404(ContentItem.objects.all(), request.organization, pk=pk)
+    form = RejectForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.item_reject(actor=request.membership, item=item, note=note, now=timezone.now())
+    except (ValidationError, PermissionDenied) as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request, _("“%(title)s” is turned down; its proposer is told.") % {"title": item.title}
+        )
+    return redirect("content:approval_queue")

@@ -4,8 +4,8 @@
 "Maison Caldera" (Paris). Everything is drawn from one ``random.Random(seed)``
 relative to a reference ``now``: the same seed and the same ``now`` give the
 same data. Rows are written with ``bulk_create`` so that ten thousand
-ambassadors over a year stay quick. Conversions are not generated: the model
-does not exist yet.
+ambassadors over a year stay quick. Conversions (applications, leads, sign-ups,
+bookings) follow some of the human clicks.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ambassade.accounts.models import Membership, Organization, User
 from ambassade.content.models import ContentItem, Family
 from ambassade.demo.activity import activity_create
 from ambassade.demo.content import content_create
+from ambassade.demo.conversions import conversions_create
 from ambassade.demo.people import DEMO_PASSWORD, SUPERUSER_EMAIL, people_create
 from ambassade.demo.plan import (
     AGENCY_DOMAIN,
@@ -35,7 +36,7 @@ from ambassade.demo.plan import (
 from ambassade.demo.programs import programs_create
 from ambassade.programs.models import Program
 from ambassade.sharing.models import Share
-from ambassade.tracking.models import Click, TrackedLink
+from ambassade.tracking.models import Click, Conversion, TrackedLink
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -71,6 +72,7 @@ class DemoSummary:
     shares: int
     clicks: int
     bot_clicks: int
+    conversions: int = 0
 
     @property
     def company_percent(self) -> float:
@@ -103,7 +105,12 @@ def demo_flush() -> int:
         # The biggest tables first, each in one statement, before the cascades.
         deleted = sum(
             queryset.filter(organization__in=organizations).delete()[0]
-            for queryset in (Click.objects.all(), TrackedLink.objects.all(), Share.objects.all())
+            for queryset in (
+                Conversion.objects.all(),
+                Click.objects.all(),
+                TrackedLink.objects.all(),
+                Share.objects.all(),
+            )
         )
         deleted += organizations.delete()[0]
         deleted += User.objects.filter(_demo_users()).delete()[0]
@@ -130,6 +137,7 @@ def demo_summary() -> DemoSummary:
         shares=Share.objects.filter(organization__in=organizations).count(),
         clicks=clicks["total"],
         bot_clicks=clicks["bots"],
+        conversions=Conversion.objects.filter(organization__in=organizations).count(),
     )
 
 
@@ -195,4 +203,5 @@ def demo_generate(
         programs_create(ctx, plans)
         content_create(ctx, plans)
         activity_create(ctx, plans)
+        conversions_create(ctx, plans)
     return demo_summary()

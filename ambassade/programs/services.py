@@ -31,6 +31,7 @@ from ambassade.programs.models import (
     Wave,
 )
 from ambassade.tracking.models import TrackedLink
+from ambassade.tracking.services import links_changed
 
 
 @dataclass(frozen=True)
@@ -369,4 +370,5 @@ def enrolment_leave(*, actor: Membership, enrolment: Enrolment, now: datetime) -
         TrackedLink.objects.filter(
             share__program_id=current.program_id, share__membership_id=current.membership_id
         ).update(is_attributed=False)
+        links_changed()
     return current

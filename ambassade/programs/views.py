@@ -27,6 +27,7 @@ from ambassade.programs.forms import (
     WaveForm,
 )
 from ambassade.programs.models import EnrolmentStatus, Program
+from ambassade.tracking.selectors import conversion_totals, conversions_by_ambassador
 
 
 def _detail_url(program: Program) -> str:
@@ -137,6 +138,8 @@ def program_detail(request: OrgRequest, slug: str) -> HttpResponse:
                 Network(n).label for n in program.allowed_networks if n in Network.values
             ],
             "can_invite": selectors.invitable_memberships(program=program).exists(),
+            "conversions": conversion_totals(organization=request.organization, program=program),
+            "top_converters": conversions_by_ambassador(program=program),
         },
     )
 

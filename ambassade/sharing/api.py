@@ -19,7 +19,12 @@ from ambassade.accounts.permissions import get_scoped_or_404, require_role, scop
 from ambassade.content.models import ContentItem
 from ambassade.sharing.models import Share
 from ambassade.sharing.services import share_create
-from ambassade.tracking.selectors import share_clicks, shares_with_click_counts
+from ambassade.tracking.selectors import (
+    share_clicks,
+    shares_with_click_counts,
+    shares_with_conversions,
+    shares_with_verification,
+)
 from ambassade.tracking.services import short_url
 
 router = Router(tags=["shares"])
@@ -41,6 +46,12 @@ class ShareOut(Schema):
     human_clicks: int
     bot_clicks: int
     unique_visitors: int = Field(description="Distinct people, counted once per day.")
+    conversions: int = Field(
+        0, alias="conversion_count", description="Conversions attributed to this share."
+    )
+    verified_at: datetime | None = Field(
+        None, description="First click by a person coming from the network it was shared to."
+    )
 
     @staticmethod
     def resolve_item_title(obj: Share) -> str:
@@ -80,6 +91,10 @@ class ShareClicksOut(Schema):
     totals: ClickCountsOut
     days: list[DayClicksOut] = Field(description="Days with at least one click, oldest first.")
     latest: list[ClickOut] = Field(description="The latest 100 clicks, newest first.")
+    conversions: int = Field(0, description="Conversions attributed to this share.")
+    verified_at: datetime | None = Field(
+        None, description="First click by a person coming from the network it was shared to."
+    )
 
 
 class ShareIn(Schema):
@@ -124,7 +139,7 @@ def shares_mine(request: HttpRequest) -> QuerySet[Share]:
     queryset = shares_with_click_counts(
         shares.select_related("item", "program", "link").order_by("-created_at", "-id")
     )
-    return queryset
+    return shares_with_verification(shares_with_conversions(queryset))
 
 
 @router.get(
@@ -148,6 +163,8 @@ def share_clicks_detail(request: HttpRequest, share_id: int) -> ShareClicksOut:
         totals=ClickCountsOut(**asdict(report.totals)),
         days=[DayClicksOut(**asdict(day)) for day in report.days],
         latest=[ClickOut(**asdict(click)) for click in report.latest],
+        conversions=report.conversions,
+        verified_at=report.verified_at,
     )
 
 

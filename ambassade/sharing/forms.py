@@ -95,3 +95,17 @@ class MonthForm(forms.Form):
             year, month = self.cleaned_data["month"].split("-")
             return date(int(year), int(month), 1)
         return self.months[0]
+
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class ScheduleForm(forms.Form):
+    """When to be reminded to share, in the person's own time zone."""
+
+    run_at = forms.DateTimeField(
+        label=_("Remind me on"),
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
+        help_text=_("In your time zone. You get an e-mail and a notification then."),
+    )

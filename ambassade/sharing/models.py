@@ -41,3 +41,53 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"share #{self.pk}: item {self.item_id} on {self.network} by {self.ambassador_id}"
+
+
+class ScheduledStatus(models.TextChoices):
+    PENDING = "pending", _("Planned")
+    REMINDED = "reminded", _("Reminder sent")
+    DONE = "done", _("Shared")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ScheduledShare(models.Model):
+    """A share an ambassador prepared for later; at ``run_at`` they get a reminder
+    with a link that opens the share page ready to go (sharing needs the person)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="scheduled_shares"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="scheduled_shares"
+    )
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="scheduled_shares")
+    network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    social_account = models.ForeignKey(
+        SocialAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    commentary = models.TextField(_("commentary"))
+    run_at = models.DateTimeField(_("planned for"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ScheduledStatus.choices,
+        default=ScheduledStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    share = models.ForeignKey(
+        Share, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("scheduled share")
+        verbose_name_plural = _("scheduled shares")
+        ordering = ["run_at", "id"]
+        indexes = [models.Index(fields=["status", "run_at"])]
+
+    def __str__(self) -> str:
+        return f"scheduled share #{self.pk}: item {self.item_id} on {self.network} at {self.run_at}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ScheduledStatus.PENDING, ScheduledStatus.REMINDED)

@@ -12,10 +12,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from ambassade.accounts.models import Membership, Network
 from ambassade.content.models import ContentItem
 from ambassade.programs.models import Enrolment
-from ambassade.sharing.models import Share
+from ambassade.sharing.models import ScheduledShare, ScheduledStatus, Share
 from ambassade.sharing.services import active_enrolments
 from ambassade.tracking.models import Click
-from ambassade.tracking.selectors import shares_with_click_counts, unique_visitors_count
+from ambassade.tracking.selectors import (
+    shares_with_click_counts,
+    shares_with_conversions,
+    shares_with_verification,
+    unique_visitors_count,
+)
 from ambassade.tracking.services import short_url
 
 # How far back the month selector of "My activity" goes at most.
@@ -101,6 +106,10 @@ class ActivityRow:
     tracked_url: str
     human_clicks: int
     bot_clicks: int
+    conversions: int = 0
+    # The first human click from the network it was posted to: it was really posted there.
+    verified_at: datetime | None = None
+    link_code: str = ""
 
     @property
     def own_words_percent(self) -> int:
@@ -114,6 +123,7 @@ class Activity:
     shares: int
     human_clicks: int
     unique_visitors: int
+    conversions: int = 0
 
 
 def month_bounds(month: date, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -153,6 +163,7 @@ def activity_for_month(*, membership: Membership, month: date, tz: tzinfo) -> Ac
         created_at__gte=start,
         created_at__lt=end,
     )
+    annotated = shares_with_verification(shares_with_conversions(shares_with_click_counts(shares)))
     rows = [
         ActivityRow(
             share=share,
@@ -160,10 +171,11 @@ def activity_for_month(*, membership: Membership, month: date, tz: tzinfo) -> Ac
             # Annotated by shares_with_click_counts, unknown to the type checker.
             human_clicks=share.human_clicks,  # type: ignore[attr-defined]
             bot_clicks=share.bot_clicks,  # type: ignore[attr-defined]
+            conversions=share.conversion_count,  # type: ignore[attr-defined]
+            verified_at=share.verified_at,  # type: ignore[attr-defined]
+            link_code=share.link.code if hasattr(share, "link") else "",
         )
-        for share in shares_with_click_counts(shares)
-        .select_related("item", "link")
-        .order_by("-created_at", "-id")
+        for share in annotated.select_related("item", "link").order_by("-created_at", "-id")
     ]
     visitors = Click.objects.filter(
         organization_id=membership.organization_id, link__share__in=shares
@@ -174,4 +186,23 @@ def activity_for_month(*, membership: Membership, month: date, tz: tzinfo) -> Ac
         shares=len(rows),
         human_clicks=sum(row.human_clicks for row in rows),
         unique_visitors=visitors,
+        conversions=sum(row.conversions for row in rows),
     )
+
+
+def scheduled_shares_of(*, membership: Membership, limit: int = 100) -> list[ScheduledShare]:
+    """The person's planned shares: the open ones first (soonest first), then the latest others."""
+    base = ScheduledShare.objects.filter(
+        organization_id=membership.organization_id, membership=membership
+    ).select_related("item")
+    open_ones = list(
+        base.filter(status__in=[ScheduledStatus.PENDING, ScheduledStatus.REMINDED]).order_by(
+            "run_at", "id"
+        )[:limit]
+    )
+    closed = list(
+        base.filter(status__in=[ScheduledStatus.DONE, ScheduledStatus.CANCELLED]).order_by(
+            "-run_at", "-id"
+        )[:20]
+    )
+    return open_ones + closed

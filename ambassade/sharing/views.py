@@ -1,33 +1,45 @@
-"""The ambassador's pages: today's feed, sharing an item, their activity."""
+"""The ambassador's pages: today's feed, sharing an item (now or later), their activity."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ambassade.accounts.models import Network, Role, SocialAccount
 from ambassade.accounts.permissions import OrgRequest, get_scoped_or_404, org_view
 from ambassade.content.models import ContentItem
-from ambassade.sharing.forms import FeedFilterForm, MonthForm, ShareForm
-from ambassade.sharing.models import Share
+from ambassade.sharing.compliance import ShareTooSoon, share_rules
+from ambassade.sharing.forms import (
+    DATETIME_LOCAL_FORMAT,
+    FeedFilterForm,
+    MonthForm,
+    ScheduleForm,
+    ShareForm,
+)
+from ambassade.sharing.models import ScheduledShare, ScheduledStatus, Share
 from ambassade.sharing.networks import intent_for, text_budget
 from ambassade.sharing.selectors import (
     activity_for_month,
     activity_months,
     feed_cards,
     feed_items,
+    scheduled_shares_of,
 )
 from ambassade.sharing.services import (
     ShareOutcome,
     active_enrolments,
     networks_for,
+    scheduled_share_cancel,
+    scheduled_share_create,
     share_create,
     share_outcome,
     share_program,
@@ -94,6 +106,35 @@ def _error_messages(error: ValidationError | PermissionDenied) -> list[str]:
     return [str(error) or _("You are not allowed to share this item.")]
 
 
+def _local_input(moment: datetime) -> str:
+    """A moment as the value of a datetime-local field, in the person's time zone."""
+    return timezone.localtime(moment).strftime(DATETIME_LOCAL_FORMAT)
+
+
+def _open_scheduled(
+    request: OrgRequest, item: ContentItem, raw: str | None
+) -> ScheduledShare | None:
+    """The person's planned share of this item that the page carries out, if any."""
+    if not raw or not raw.isdigit():
+        return None
+    return ScheduledShare.objects.filter(
+        pk=int(raw),
+        organization=request.organization,
+        membership=request.membership,
+        item=item,
+        status__in=[ScheduledStatus.PENDING, ScheduledStatus.REMINDED],
+    ).first()
+
+
+def _add_errors(form: ShareForm | ScheduleForm, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    for message in _error_messages(error):
+        form.add_error(None, message)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view(Role.AMBASSADOR)
 def share(request: OrgRequest, pk: int) -> HttpResponse:
@@ -104,8 +145,45 @@ def share(request: OrgRequest, pk: int) -> HttpResponse:
     )
     program = share_program(membership=membership, item=item)
     accounts = networks_for(membership=membership, program=program) if program else []
-    form = ShareForm(request.POST if request.method == "POST" else None, accounts=accounts)
-    if request.method == "POST":
+    posted = request.method == "POST"
+    scheduled = _open_scheduled(
+        request, item, request.POST.get("scheduled") if posted else request.GET.get("scheduled")
+    )
+    initial: dict[str, Any] = {}
+    if scheduled is not None:
+        initial = {
+            "network": scheduled.network,
+            "commentary": scheduled.commentary,
+            "social_account": scheduled.social_account_id,
+        }
+    form = ShareForm(request.POST if posted else None, accounts=accounts, initial=initial)
+    wants_schedule = posted and request.POST.get("action") == "schedule"
+    schedule_form = ScheduleForm(request.POST if wants_schedule else None)
+    suggested_at: datetime | None = None
+    if wants_schedule:
+        valid = form.is_valid() and schedule_form.is_valid()
+        if valid or program is None:
+            data = form.cleaned_data if form.is_valid() else {}
+            try:
+                planned = scheduled_share_create(
+                    actor=membership,
+                    item=item,
+                    network=data.get("network", ""),
+                    commentary=data.get("commentary", ""),
+                    social_account=data.get("social_account"),
+                    run_at=schedule_form.cleaned_data["run_at"] if valid else now,
+                    now=now,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                _add_errors(schedule_form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Planned: we will remind you on %(when)s.")
+                    % {"when": _format_when(planned.run_at)},
+                )
+                return redirect("sharing:scheduled_list")
+    elif posted:
         valid = form.is_valid()
         # Outside any program the service refuses whatever was typed: let it say why.
         if valid or program is None:
@@ -117,9 +195,12 @@ def share(request: OrgRequest, pk: int) -> HttpResponse:
                     network=data.get("network", ""),
                     commentary=data.get("commentary", ""),
                     social_account=data.get("social_account"),
+                    scheduled=scheduled,
                     now=now,
                 )
             except (ValidationError, PermissionDenied) as error:
+                if isinstance(error, ShareTooSoon):
+                    suggested_at = error.suggested_at
                 for message in _error_messages(error):
                     form.add_error(None, message)
             else:
@@ -127,7 +208,12 @@ def share(request: OrgRequest, pk: int) -> HttpResponse:
                     return JsonResponse(_outcome_json(outcome))
                 return redirect("sharing:shared", pk=outcome.share.pk)
         if _wants_json(request):
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+            payload: dict[str, Any] = {"errors": form.errors.get_json_data()}
+            if suggested_at is not None:
+                payload["suggested_at"] = _local_input(suggested_at)
+            return JsonResponse(payload, status=400)
+    if suggested_at is not None:
+        schedule_form = ScheduleForm(initial={"run_at": _local_input(suggested_at)})
     suggestions = list(item.suggested_messages.all())
     # The own-words measure compares with every suggestion, the title and the summary.
     references = [s.text for s in suggestions] + [item.title, item.summary]
@@ -138,6 +224,10 @@ def share(request: OrgRequest, pk: int) -> HttpResponse:
             "item": item,
             "program": program,
             "form": form,
+            "schedule_form": schedule_form,
+            "schedule_open": wants_schedule or suggested_at is not None,
+            "scheduled": scheduled,
+            "rules": share_rules(membership=membership, now=now),
             "accounts": accounts,
             "several_accounts": len({a.network for a in accounts}) < len(accounts),
             "networks": _network_options(accounts),
@@ -150,6 +240,10 @@ def share(request: OrgRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _format_when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def _outcome_json(outcome: ShareOutcome) -> dict[str, Any]:
@@ -202,3 +296,28 @@ def activity(request: OrgRequest) -> HttpResponse:
             "activity": activity_for_month(membership=membership, month=month, tz=tz),
         },
     )
+
+
+@require_safe
+@org_view(Role.AMBASSADOR)
+def scheduled_list(request: OrgRequest) -> HttpResponse:
+    return render(
+        request,
+        "sharing/scheduled_list.html",
+        {"scheduled": scheduled_shares_of(membership=request.membership)},
+    )
+
+
+@require_POST
+@org_view(Role.AMBASSADOR)
+def scheduled_cancel(request: OrgRequest, pk: int) -> HttpResponse:
+    try:
+        scheduled_share_cancel(actor=request.membership, scheduled_id=pk, now=timezone.now())
+    except PermissionDenied as error:
+        raise Http404(_("Not found.")) from error
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The scheduled share is cancelled."))
+    return redirect("sharing:scheduled_list")

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from ambassade.tracking.models import Click, DailySalt, TrackedLink
+from ambassade.tracking.models import Click, Conversion, DailySalt, TrackedLink
 
 # Django's classes are generic for the type checker only.
 if TYPE_CHECKING:
     TrackedLinkAdminBase = admin.ModelAdmin[TrackedLink]
     ClickAdminBase = admin.ModelAdmin[Click]
     DailySaltAdminBase = admin.ModelAdmin[DailySalt]
+    ConversionAdminBase = admin.ModelAdmin[Conversion]
 else:
     TrackedLinkAdminBase = ClickAdminBase = DailySaltAdminBase = admin.ModelAdmin
+    ConversionAdminBase = admin.ModelAdmin
 
 
 @admin.register(TrackedLink)
@@ -72,3 +78,46 @@ class DailySaltAdmin(DailySaltAdminBase):
 
     def has_delete_permission(self, request: HttpRequest, obj: DailySalt | None = None) -> bool:
         return False
+
+
+@admin.register(Conversion)
+class ConversionAdmin(ConversionAdminBase):
+    """Conversions are reported facts: read-only, withdrawn (never deleted) to correct them."""
+
+    list_display = (
+        "occurred_at",
+        "kind",
+        "label",
+        "value",
+        "currency",
+        "external_id",
+        "source",
+        "share",
+        "organization",
+        "withdrawn_at",
+    )
+    list_filter = ("kind", "source", "organization", ("withdrawn_at", admin.EmptyFieldListFilter))
+    search_fields = ("external_id", "click__click_id", "label")
+    list_select_related = ("share", "organization")
+    date_hierarchy = "occurred_at"
+    ordering = ("-occurred_at",)
+    actions = ["withdraw"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Conversion | None = None) -> Any:
+        return [field.name for field in Conversion._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Conversion | None = None) -> bool:
+        return False
+
+    @admin.action(description=_("Withdraw the selected conversions from the figures"))
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Conversion]) -> None:
+        count = queryset.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d conversion withdrawn.", "%(count)d conversions withdrawn.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

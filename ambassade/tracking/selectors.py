@@ -11,14 +11,17 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
-from ambassade.accounts.models import Organization
+from ambassade.accounts.models import Network, Organization
+from ambassade.programs.models import Program
 from ambassade.sharing.models import Share
-from ambassade.tracking.models import Click
+from ambassade.tracking.models import Click, Conversion, ConversionKind
+from ambassade.tracking.referrers import NETWORK_HOSTS
 
 LATEST_CLICKS = 100
 
@@ -84,6 +87,8 @@ class ShareClicks:
     days: list[DayClicks]
     latest: list[LatestClick]
     time_zone: str
+    conversions: int = 0
+    verified_at: datetime | None = None
 
 
 def share_clicks(*, share: Share) -> ShareClicks:
@@ -124,4 +129,149 @@ def share_clicks(*, share: Share) -> ShareClicks:
         ],
         latest=[LatestClick(*row) for row in latest],
         time_zone=str(tz),
+        conversions=counted_conversions()
+        .filter(organization_id=share.organization_id, share=share)
+        .count(),
+        verified_at=Click.objects.filter(verified_referrer(), link__share=share, is_bot=False)
+        .order_by("clicked_at")
+        .values_list("clicked_at", flat=True)
+        .first(),
     )
+
+
+# --- conversions and verified shares ----------------------------------------------------------
+
+
+def counted_conversions() -> QuerySet[Conversion]:
+    """Conversions that count in the figures: not withdrawn."""
+    return Conversion.objects.filter(withdrawn_at__isnull=True)
+
+
+def conversions_subquery(share_ref: str = "pk") -> Coalesce:
+    """The number of counted conversions of the share at ``share_ref``, as an annotation.
+
+    A subquery rather than a join, so that it adds up with click counts without
+    multiplying them.
+    """
+    per_share = (
+        counted_conversions()
+        .filter(share_id=OuterRef(share_ref))
+        .order_by()
+        .values("share_id")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(per_share, output_field=IntegerField()), 0)
+
+
+def shares_with_conversions(shares: QuerySet[Share]) -> QuerySet[Share]:
+    """Annotate ``conversion_count``: counted conversions of each share."""
+    return shares.annotate(conversion_count=conversions_subquery())
+
+
+def verified_referrer() -> Q:
+    """A click whose referrer is the network its share was posted to (on Click rows)."""
+    condition = Q()
+    for network, hosts in NETWORK_HOSTS.items():
+        condition |= Q(link__share__network=network, referrer_host__in=hosts)
+    # Mastodon readers come from the ambassador's own instance, stored in lower case.
+    condition |= Q(
+        link__share__network=Network.MASTODON,
+        link__share__social_account__mastodon_instance__gt="",
+        referrer_host=F("link__share__social_account__mastodon_instance"),
+    )
+    return condition
+
+
+def shares_with_verification(shares: QuerySet[Share]) -> QuerySet[Share]:
+    """Annotate ``verified_at``: the first human click that came from the share's network.
+
+    A share is *verified* once it has one: it was really posted where it says.
+    """
+    first = (
+        Click.objects.filter(verified_referrer(), link__share_id=OuterRef("pk"), is_bot=False)
+        .order_by("clicked_at")
+        .values("clicked_at")[:1]
+    )
+    return shares.annotate(verified_at=Subquery(first))
+
+
+@dataclass(frozen=True)
+class ConversionTotal:
+    kind: str
+    label: str
+    count: int
+    # {"EUR": Decimal("1200.00")}: amounts are never added across currencies.
+    values: dict[str, Decimal]
+
+
+def conversion_totals(
+    *, organization: Organization, program: Program | None = None, ambassador_id: int | None = None
+) -> list[ConversionTotal]:
+    """Counted conversions by type (and custom label), most frequent first."""
+    conversions = counted_conversions().filter(organization=organization)
+    if program is not None:
+        conversions = conversions.filter(share__program=program)
+    if ambassador_id is not None:
+        conversions = conversions.filter(share__ambassador_id=ambassador_id)
+    counts = conversions.values("kind", "label").annotate(count=Count("pk")).order_by()
+    values = (
+        conversions.filter(value__isnull=False)
+        .values("kind", "label", "currency")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    amounts: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for row in values:
+        amounts.setdefault((row["kind"], row["label"]), {})[row["currency"]] = row["total"]
+    totals = [
+        ConversionTotal(
+            kind=row["kind"],
+            label=row["label"]
+            if row["kind"] == ConversionKind.CUSTOM and row["label"]
+            else str(ConversionKind(row["kind"]).label),
+            count=row["count"],
+            values=amounts.get((row["kind"], row["label"]), {}),
+        )
+        for row in counts
+    ]
+    return sorted(totals, key=lambda total: (-total.count, total.label))
+
+
+@dataclass(frozen=True)
+class AmbassadorConversions:
+    name: str
+    conversions: int
+    human_clicks: int
+
+
+def conversions_by_ambassador(*, program: Program, limit: int = 10) -> list[AmbassadorConversions]:
+    """The ambassadors whose shares of a program brought the most conversions."""
+    ranked = (
+        counted_conversions()
+        .filter(organization_id=program.organization_id, share__program=program)
+        .values("share__ambassador_id", "share__ambassador__full_name", "share__ambassador__email")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "share__ambassador__full_name")[:limit]
+    )
+    rows = list(ranked)
+    clicks = dict(
+        Click.objects.filter(
+            organization_id=program.organization_id,
+            is_bot=False,
+            link__share__program=program,
+            link__share__ambassador_id__in=[row["share__ambassador_id"] for row in rows],
+        )
+        .values("link__share__ambassador_id")
+        .annotate(total=Count("pk"))
+        .values_list("link__share__ambassador_id", "total")
+        .order_by()
+    )
+    return [
+        AmbassadorConversions(
+            name=row["share__ambassador__full_name"] or row["share__ambassador__email"],
+            conversions=row["total"],
+            human_clicks=clicks.get(row["share__ambassador_id"], 0),
+        )
+        for row in rows
+    ]

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from ambassade.lib.codes import random_code
 from ambassade.sharing.models import Share
 from ambassade.tracking.bots import classify_request, user_agent_family
-from ambassade.tracking.models import Click, DailySalt, TrackedLink
+from ambassade.tracking.cache import CLICK_ID_PARAM, LinkEntry, SaltCache, day_number
+from ambassade.tracking.models import Click, DailySalt, LinkGeneration, TrackedLink, Trigger
+from ambassade.tracking.spool import ClickRow
 
-CLICK_ID_PARAM = "amb_cid"
 ATTRIBUTION_PARAMS = {"utm_source", "utm_medium", "utm_campaign", "utm_content", CLICK_ID_PARAM}
 
 
@@ -72,17 +77,46 @@ def link_create(*, share: Share) -> TrackedLink:
     raise RuntimeError("Could not draw a unique link code.")
 
 
-def daily_salt(day: date) -> str:
-    """Today's salt; yesterday's and older are destroyed so hashes never link across days."""
+def daily_salt(day: date, *, destroy_before: date | None = None) -> str:
+    """The salt of ``day``, created by whoever asks first; older salts are destroyed.
+
+    Salts of days before ``destroy_before`` (by default ``day``) are deleted, so
+    that hashes never link across days. The redirector fetches tomorrow's salt
+    ahead of midnight with ``destroy_before`` set to today.
+    """
     salt = DailySalt.objects.filter(day_on=day).values_list("salt", flat=True).first()
     if salt is not None:
         return salt
-    DailySalt.objects.filter(day_on__lt=day).delete()
+    DailySalt.objects.filter(day_on__lt=destroy_before or day).delete()
     try:
         with transaction.atomic():
             return DailySalt.objects.create(day_on=day, salt=secrets.token_hex(32)).salt
     except IntegrityError:
         return DailySalt.objects.get(day_on=day).salt
+
+
+def _links_generation_bump() -> None:
+    if not LinkGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        try:
+            with transaction.atomic():
+                LinkGeneration.objects.create(pk=1, value=1)
+        except IntegrityError:
+            LinkGeneration.objects.filter(pk=1).update(value=F("value") + 1)
+
+
+def links_changed() -> None:
+    """Tell every redirector process to reread its links (see ``ambassade.tracking.cache``).
+
+    Called after any change to a link's activity, attribution or destination;
+    inside a transaction it takes effect when the transaction commits, once
+    however many links changed in it.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _links_generation_bump for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_links_generation_bump)
 
 
 def visitor_hash(*, salt: str, ip: str, user_agent: str) -> str:
@@ -93,15 +127,76 @@ def visitor_hash(*, salt: str, ip: str, user_agent: str) -> str:
 @dataclass(frozen=True)
 class Redirect:
     location: str
+    click: ClickRow | None
+
+
+@dataclass(frozen=True)
+class ClickRecorded:
+    location: str
     click: Click | None
 
 
+@lru_cache(maxsize=4096)
 def referrer_host(referrer: str) -> str:
     try:
         host = urlsplit(referrer).hostname or ""
     except ValueError:
         return ""
     return host.lower()[:255]
+
+
+_family = lru_cache(maxsize=4096)(user_agent_family)
+
+
+_LINK, _QR = Trigger.LINK.value, Trigger.QR.value
+
+
+def click_trigger(query_string: str) -> str:
+    """How the reader came: ``?via=qr`` marks a scan of the link's QR code."""
+    if "via=" not in query_string:
+        return _LINK
+    via = [v for k, v in parse_qsl(query_string, keep_blank_values=True) if k == "via"]
+    return _QR if via and via[-1] == _QR else _LINK
+
+
+def click_prepare(
+    *,
+    link: LinkEntry,
+    now: float,
+    method: str,
+    ip: str,
+    user_agent: str,
+    referrer: str,
+    purpose: str,
+    query_string: str,
+    salt_for: Callable[[int], str],
+) -> Redirect:
+    """Where to send one request on a live link, and the click to record (None: nothing to record).
+
+    The one place that decides, for the lean WSGI redirector and the Django view
+    alike. HEAD requests are answered but not recorded; links whose attribution
+    stopped send to the plain page unrecorded. The IP only enters the hash.
+    ``now`` is seconds since the epoch; ``salt_for`` gives the salt of a day number.
+    """
+    if not link.is_attributed:
+        return Redirect(location=link.plain_url, click=None)
+    if method == "HEAD":
+        return Redirect(location=link.destination, click=None)
+    verdict = classify_request(method=method, user_agent=user_agent, purpose=purpose)
+    click_id = os.urandom(12).hex()
+    click = ClickRow(
+        click_id=click_id,
+        link_id=link.id,
+        organization_id=link.organization_id,
+        clicked_at=now,
+        referrer_host=referrer_host(referrer) if referrer else "",
+        user_agent_family=_family(user_agent),
+        is_bot=verdict.is_bot,
+        bot_reason=verdict.reason[:100] if verdict.is_bot else "",
+        trigger=click_trigger(query_string),
+        visitor_hash=visitor_hash(salt=salt_for(day_number(now)), ip=ip, user_agent=user_agent),
+    )
+    return Redirect(location=link.location(click_id), click=click)
 
 
 def click_record(
@@ -113,26 +208,38 @@ def click_record(
     user_agent: str,
     referrer: str,
     purpose: str = "",
-) -> Redirect:
-    """Record one request on a tracked link and say where to send it.
+    query_string: str = "",
+) -> ClickRecorded:
+    """Record one request on a tracked link at once, in the database; say where to send it.
 
-    HEAD requests are answered but not recorded. The IP only enters the hash.
+    For scripts and tests; the redirector goes through ``fastpath.Redirector``,
+    which shares ``click_prepare`` and spools its clicks.
     """
-    if not link.is_attributed:
-        return Redirect(location=link.plain_url, click=None)
-    if method == "HEAD":
-        return Redirect(location=link.destination, click=None)
-    verdict = classify_request(method=method, user_agent=user_agent, purpose=purpose)
-    click_id = secrets.token_hex(12)
-    click = Click.objects.create(
+    from ambassade.tracking.ingest import clicks_insert
+
+    entry = LinkEntry.build(
+        id=link.pk,
         organization_id=link.organization_id,
-        link=link,
-        clicked_at=now,
-        click_id=click_id,
-        referrer_host=referrer_host(referrer),
-        user_agent_family=user_agent_family(user_agent),
-        is_bot=verdict.is_bot,
-        bot_reason="" if not verdict.is_bot else verdict.reason[:100],
-        visitor_hash=visitor_hash(salt=daily_salt(now.date()), ip=ip, user_agent=user_agent),
+        is_attributed=link.is_attributed,
+        destination=link.destination,
+        plain_url=link.plain_url,
     )
-    return Redirect(location=with_click_id(link.destination, click_id), click=click)
+    if entry is None:
+        raise ValueError(f"Link {link} does not point to an http(s) address.")
+    outcome = click_prepare(
+        link=entry,
+        now=now.timestamp(),
+        method=method,
+        ip=ip,
+        user_agent=user_agent,
+        referrer=referrer,
+        purpose=purpose,
+        query_string=query_string,
+        salt_for=SaltCache(cached=False).salt,
+    )
+    if outcome.click is None:
+        return ClickRecorded(location=outcome.location, click=None)
+    clicks_insert([outcome.click])
+    return ClickRecorded(
+        location=outcome.location, click=Click.objects.get(click_id=outcome.click.click_id)
+    )

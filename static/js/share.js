@@ -50,6 +50,17 @@
     return Array.from(text.replace(/\r\n/g, "\n").trim()).length;
   }
 
+  // The text as it will be posted: the organization's disclosure is added at the end
+  // unless already written (ambassade/sharing/compliance.py does the same).
+  function hasDisclosure(text, disclosure) {
+    return !disclosure || text.toLowerCase().indexOf(disclosure.toLowerCase()) !== -1;
+  }
+
+  function posted(text, disclosure) {
+    var own = text.replace(/\r\n/g, "\n").trim();
+    return hasDisclosure(own, disclosure) ? own : own + "\n\n" + disclosure;
+  }
+
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text).then(
@@ -89,6 +100,9 @@
     var referencesNode = document.getElementById("share-references");
     var references = referencesNode ? JSON.parse(referencesNode.textContent) : [];
     var result = document.getElementById("share-result");
+    var disclosure = (form.dataset.disclosure || "").trim();
+    var previewDisclosure = form.querySelector("[data-preview-disclosure]");
+    var schedule = form.querySelector("[data-schedule]");
 
     function selected() {
       for (var i = 0; i < radios.length; i++) if (radios[i].checked) return radios[i];
@@ -98,7 +112,7 @@
     function update() {
       var choice = selected();
       var budget = choice && choice.dataset.budget ? parseInt(choice.dataset.budget, 10) : null;
-      var used = length(textarea.value);
+      var used = length(posted(textarea.value, disclosure));
       counter.textContent = String(used);
       budgetSlot.textContent = budget === null ? "∞" : String(budget);
       counterBox.hidden = false;
@@ -107,6 +121,7 @@
       ownSlot.textContent = Math.round(ownWordsRatio(textarea.value, references) * 100) + " %";
       ownBox.hidden = false;
       previewText.textContent = textarea.value;
+      if (previewDisclosure) previewDisclosure.hidden = hasDisclosure(textarea.value, disclosure);
       if (copyHelp) copyHelp.hidden = !(choice && choice.dataset.copy === "1");
       var network = choice ? choice.value : "";
       form.querySelectorAll(".suggestions li").forEach(function (li) {
@@ -158,10 +173,12 @@
 
     if (!window.fetch || !result) return;
     form.addEventListener("submit", function (event) {
+      // Scheduling for later is an ordinary form submission.
+      if (event.submitter && event.submitter.name === "action" && event.submitter.value === "schedule") return;
       event.preventDefault();
       var choice = selected();
       var budget = choice && choice.dataset.budget ? parseInt(choice.dataset.budget, 10) : null;
-      if (budget !== null && length(textarea.value) > budget) {
+      if (budget !== null && length(posted(textarea.value, disclosure)) > budget) {
         showErrors([form.dataset.msgTooLong]);
         return;
       }
@@ -172,7 +189,8 @@
       var popup = needsCopy ? null : window.open("", "_blank");
       if (popup) popup.opener = null;
       button.disabled = true;
-      fetch(form.action || window.location.href, {
+      // getAttribute: the "action" button would shadow form.action.
+      fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body: new FormData(form),
         headers: { Accept: "application/json" },
@@ -187,6 +205,11 @@
           if (!answer.ok) {
             if (popup) popup.close();
             showErrors(errorMessages(answer.payload));
+            // Too soon after a colleague: offer the suggested time to schedule it.
+            if (schedule && answer.payload && answer.payload.suggested_at) {
+              schedule.querySelector("input[name=run_at]").value = answer.payload.suggested_at;
+              schedule.open = true;
+            }
             return;
           }
           var data = answer.payload;

@@ -134,6 +134,7 @@ class Command(BaseCommand):
                 "Clics",
                 f"{summary.clicks} ({human} humains, {summary.bot_percent:.0f} % de robots)",
             ),
+            ("Conversions", f"{summary.conversions}"),
         ]
         self.stdout.write(self.style.SUCCESS(f"Démo prête en {seconds(elapsed)}."))
         for label, value in lines:
