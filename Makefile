@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 PORT ?= 8000
 HOST ?= 127.0.0.1
-WORKERS ?= 2
+# One web process per core, plus one: the redirector has one Python thread per process.
+WORKERS ?= $(shell python3 -c "import os; print((os.cpu_count() or 1) + 1)")
 # One Python thread per worker: measured best for the /r/ redirector's p99 (make bench).
 GRANIAN_OPTIONS ?= --blocking-threads 1 --backpressure 128
 VENV := .venv/bin

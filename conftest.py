@@ -31,6 +31,15 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
+def _workers_keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database worker closes "old" connections between tasks; inside a test's
+    transaction that would close the test's own connection (on PostgreSQL)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests() -> Iterator[None]:
     """Services, commands and tasks speak English in tests, so that assertions read
     the source text. Pages still follow each person's language (French by default)."""
