@@ -13,10 +13,15 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 
+from ambassade.analytics.api import router as analytics_router
+from ambassade.community.api import router as events_router
 from ambassade.content.api import router as content_router
 from ambassade.lib.api_auth import BearerToken, SessionMembership
+from ambassade.newsletter.api import router as newsletter_router
+from ambassade.rewards.api import router as rewards_router
 from ambassade.sharing.api import router as sharing_router
 from ambassade.tracking.api import router as conversions_router
+from ambassade.training.api import router as training_router
 
 api = NinjaAPI(
     title="Ambassade API",
@@ -60,3 +65,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 api.add_router("/items", content_router)
 api.add_router("/shares", sharing_router)
 api.add_router("/conversions", conversions_router)
+api.add_router("/training", training_router)
+api.add_router("/events", events_router)
+api.add_router("/rewards", rewards_router)
+api.add_router("/analytics", analytics_router)
+api.add_router("/newsletter", newsletter_router)

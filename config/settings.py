@@ -65,11 +65,16 @@ INSTALLED_APPS = [
     "ambassade.content",
     "ambassade.sharing",
     "ambassade.tracking",
+    "ambassade.training",
+    "ambassade.community",
+    "ambassade.analytics",
+    "ambassade.rewards",
     "ambassade.demo",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
     "ambassade.jobs",
+    "ambassade.newsletter",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +87,7 @@ MIDDLEWARE = [
     "ambassade.accounts.middleware.PreferencesMiddleware",
     "ambassade.accounts.middleware.OrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ambassade.rewards.middleware.OwnVisitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -225,3 +231,20 @@ AMBASSADE_WORKERS = int(os.environ.get("AMBASSADE_WORKERS", "2"))
 # Feeds and link previews never fetch private, loopback or link-local addresses
 # unless this is switched on (tests, or feeds served on the local network).
 AMBASSADE_FETCH_ALLOW_PRIVATE = env_bool("AMBASSADE_FETCH_ALLOW_PRIVATE")
+
+# Raw clicks are kept this long (13 months by default), then only the daily roll-ups.
+AMBASSADE_CLICK_RETENTION_DAYS = int(os.environ.get("AMBASSADE_CLICK_RETENTION_DAYS", "396"))
+
+# Newsletter sending: messages per SMTP connection, a pace (messages per second, 0 for
+# none: set it to your provider's limit), attempts on temporary failures (4xx, dropped
+# connections) spaced by an exponential back-off from AMBASSADE_NEWSLETTER_RETRY_SECONDS.
+AMBASSADE_NEWSLETTER_BATCH = int(os.environ.get("AMBASSADE_NEWSLETTER_BATCH", "100"))
+AMBASSADE_NEWSLETTER_RATE = float(os.environ.get("AMBASSADE_NEWSLETTER_RATE", "0"))
+AMBASSADE_NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("AMBASSADE_NEWSLETTER_MAX_ATTEMPTS", "5"))
+AMBASSADE_NEWSLETTER_RETRY_SECONDS = int(os.environ.get("AMBASSADE_NEWSLETTER_RETRY_SECONDS", "60"))
+# Send tasks sharing one issue at a time (each takes its share of the rate).
+AMBASSADE_NEWSLETTER_SENDERS = int(os.environ.get("AMBASSADE_NEWSLETTER_SENDERS", "2"))
+# Digests leave at this local hour (each person's time zone); weekly ones on this weekday
+# (0 = Monday).
+AMBASSADE_DIGEST_HOUR = int(os.environ.get("AMBASSADE_DIGEST_HOUR", "8"))
+AMBASSADE_DIGEST_WEEKDAY = int(os.environ.get("AMBASSADE_DIGEST_WEEKDAY", "0"))

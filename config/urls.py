@@ -18,5 +18,10 @@ urlpatterns = [
     path("programs/", include("ambassade.programs.urls")),
     path("curation/", include("ambassade.content.urls")),
     path("jobs/", include("ambassade.jobs.urls")),
+    path("training/", include("ambassade.training.urls")),
+    path("community/", include("ambassade.community.urls")),
+    path("analytics/", include("ambassade.analytics.urls")),
+    path("newsletter/", include("ambassade.newsletter.urls")),
+    path("rewards/", include("ambassade.rewards.urls")),
     path("", include("ambassade.sharing.urls")),
 ]

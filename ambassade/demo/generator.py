@@ -20,8 +20,11 @@ from django.db.models import Count, Q
 from ambassade.accounts.models import Membership, Organization, User
 from ambassade.content.models import ContentItem, Family
 from ambassade.demo.activity import activity_create
+from ambassade.demo.analytics import analytics_create
+from ambassade.demo.community import community_create
 from ambassade.demo.content import content_create
 from ambassade.demo.conversions import conversions_create
+from ambassade.demo.newsletter import newsletter_create
 from ambassade.demo.people import DEMO_PASSWORD, SUPERUSER_EMAIL, people_create
 from ambassade.demo.plan import (
     AGENCY_DOMAIN,
@@ -34,6 +37,8 @@ from ambassade.demo.plan import (
     SilentReporter,
 )
 from ambassade.demo.programs import programs_create
+from ambassade.demo.rewards import rewards_create
+from ambassade.demo.training import NEW_AMBASSADOR_ROLE, new_ambassador_email, training_create
 from ambassade.programs.models import Program
 from ambassade.sharing.models import Share
 from ambassade.tracking.models import Click, Conversion, TrackedLink
@@ -173,6 +178,9 @@ def demo_logins() -> list[Login]:
     )
     if champion is not None:
         logins.append(Login("Ambassadeur (très actif)", champion["ambassador__email"], first.name))
+    newcomer = new_ambassador_email()
+    if newcomer:
+        logins.append(Login(NEW_AMBASSADOR_ROLE, newcomer, first.name))
     logins.append(Login("Super-utilisateur (/admin/)", SUPERUSER_EMAIL, "Administration Django"))
     return logins
 
@@ -204,4 +212,9 @@ def demo_generate(
         content_create(ctx, plans)
         activity_create(ctx, plans)
         conversions_create(ctx, plans)
+        training_create(ctx, plans)
+        community_create(ctx, plans)
+        rewards_create(ctx, plans)
+        analytics_create(ctx, plans)
+        newsletter_create(ctx, plans)
     return demo_summary()

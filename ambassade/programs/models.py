@@ -195,3 +195,33 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"consent v{self.version} by enrolment {self.enrolment_id} at {self.given_at:%Y-%m-%d %H:%M}"
+
+
+class ProgramCost(models.Model):
+    """Money spent on a program besides rewards: a breakfast, goodies, a training day…
+
+    With the rewards redeemed, it is the budget spent that costs per click,
+    application and lead are computed against.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="costs")
+    label = models.CharField(_("label"), max_length=200)
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    spent_on = models.DateField(_("spent on"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("program cost")
+        verbose_name_plural = _("program costs")
+        ordering = ["-spent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="program_cost_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.amount} {self.currency} on {self.spent_on} (#{self.pk})"

@@ -124,6 +124,15 @@ def program_update(request: OrgRequest, slug: str) -> HttpResponse:
     return render(request, "programs/program_form.html", {"form": form, "program": program})
 
 
+def _targets_progress(program: Program) -> list[Any]:
+    """Each KPI target's progress and projection, from the analytics roll-ups."""
+    from ambassade.analytics.selectors import targets_progress
+    from ambassade.tracking.selectors import organization_tz
+
+    today = timezone.now().astimezone(organization_tz(program.organization)).date()
+    return list(targets_progress(program=program, today=today))
+
+
 @org_view(Role.MANAGER)
 def program_detail(request: OrgRequest, slug: str) -> HttpResponse:
     program = selectors.program_get(organization=request.organization, slug=slug)
@@ -140,6 +149,7 @@ def program_detail(request: OrgRequest, slug: str) -> HttpResponse:
             "can_invite": selectors.invitable_memberships(program=program).exists(),
             "conversions": conversion_totals(organization=request.organization, program=program),
             "top_converters": conversions_by_ambassador(program=program),
+            "targets": _targets_progress(program),
         },
     )
 

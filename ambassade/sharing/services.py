@@ -24,6 +24,7 @@ from ambassade.sharing import compliance
 from ambassade.sharing.models import ScheduledShare, ScheduledStatus, Share
 from ambassade.sharing.networks import intent_for, text_budget
 from ambassade.tracking.services import link_create, short_url
+from ambassade.training.services import charter_check
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,8 @@ def _check_share(
         raise PermissionDenied(
             _("You must have joined a program this item is published to before sharing it.")
         )
+    # The program's charter, when the organization requires it (raises with a link).
+    charter_check(membership=actor, program=program)
     if network not in Network.values or network not in program.allowed_networks:
         raise ValidationError(_("This network is not allowed by the program."))
     accounts = [a for a in networks_for(membership=actor, program=program) if a.network == network]

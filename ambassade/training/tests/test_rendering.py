@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from ambassade.training.rendering import render_markdown
+
+
+def test_markdown_is_rendered_with_images_and_links() -> None:
+    html = render_markdown(
+        "## Title\n\n**bold** [site](https://example.com) ![chart](https://example.com/c.png)"
+    )
+    assert "<h2>Title</h2>" in html
+    assert "<strong>bold</strong>" in html
+    assert 'href="https://example.com"' in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+    assert '<img alt="chart" src="https://example.com/c.png">' in html
+
+
+def test_scripts_frames_and_event_handlers_are_removed() -> None:
+    html = render_markdown(
+        "hi <script>alert(1)</script><iframe src='https://evil.example'></iframe>"
+        "<a href='https://e.example' onclick='steal()'>x</a><img src='https://e.example/a.png' onerror='x()'>"
+        "<style>body{}</style><form action='/x'><input></form>"
+    )
+    assert "script" not in html
+    assert "alert" not in html
+    assert "iframe" not in html
+    assert "onclick" not in html
+    assert "onerror" not in html
+    assert "<style" not in html
+    assert "<form" not in html
+    assert "<input" not in html
+    assert 'href="https://e.example"' in html
+
+
+def test_only_http_images_and_safe_links_survive() -> None:
+    html = render_markdown(
+        "![a](javascript:alert(1)) ![b](data:image/png;base64,AAAA) ![c](/local.png) "
+        "[l](javascript:alert(1)) [m](mailto:team@example.com) ![d](http://example.com/d.png)"
+    )
+    assert "javascript" not in html
+    assert "data:" not in html
+    assert "/local.png" not in html
+    assert 'href="mailto:team@example.com"' in html
+    assert 'src="http://example.com/d.png"' in html
