@@ -78,6 +78,10 @@ def test_two_claims_of_the_same_due_job_only_one_succeeds(db, only_test_jobs):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_schedulers_enqueue_once(only_test_jobs):
+    if connection.vendor == "sqlite":
+        # The in-memory test database's shared cache answers "table is locked" between
+        # threads instead of waiting; the same race runs on PostgreSQL in `make test`.
+        pytest.skip("Concurrent schedulers are tested in the PostgreSQL pass of the suite.")
     scheduler_tick(now=NOW)  # creates the row
     due = NOW + timedelta(minutes=10)
     barrier = threading.Barrier(4)
