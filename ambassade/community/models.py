@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ambassade.accounts.models import TIME_ZONE_CHOICES, Membership, Organization
+from ambassade.accounts.models import Membership, Organization, time_zone_choices
 from ambassade.programs.models import Program
 
 
@@ -52,7 +52,7 @@ class Event(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     time_zone = models.CharField(
-        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Paris"
+        _("time zone"), max_length=64, choices=time_zone_choices, default="Europe/Paris"
     )
     place = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
