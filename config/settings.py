@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_rq",
     "ambassade.jobs",
     "ambassade.newsletter",
+    "ambassade.audit",
 ]
 
 MIDDLEWARE = [
