@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # login throttling: see AXES_* below
+    "csp",  # Content-Security-Policy: see CONTENT_SECURITY_POLICY below
     "ninja",  # serves the API docs (Swagger UI) from /static/, no CDN
     "ambassade.lib",
     "ambassade.accounts",
@@ -76,10 +80,13 @@ INSTALLED_APPS = [
     "ambassade.jobs",
     "ambassade.newsletter",
     "ambassade.audit",
+    "ambassade.privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ambassade.lib.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "ambassade.rewards.middleware.OwnVisitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,11 +142,26 @@ DATABASES = {"default": database_config(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes' backend comes first: it refuses a locked-out login before the password
+# is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Long passphrases rather than complex short ones (12 characters at least); at most 128,
+# so that nobody makes the server hash a megabyte.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "ambassade.accounts.validators.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "sharing:feed"
@@ -179,11 +203,101 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ambassade <ambassade@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Security: cookies, headers, Content-Security-Policy, login throttling ------------
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Lax: the cookies go with a link followed from another site (an e-mail, a network),
+# never with a form posted or a request made by another site.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"  # Final: a literal for set_cookie's type
+# A session lasts this many days from the last login (AMBASSADE_SESSION_DAYS).
+SESSION_COOKIE_AGE = int(float(os.environ.get("AMBASSADE_SESSION_DAYS", "14")) * 24 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The share page opens the networks' share pages with window.open and then sets their
+# address: "same-origin-allow-popups" keeps that working while a page of another
+# origin that opens Ambassade gets no handle on it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
+# Browser features no page of Ambassade uses are switched off for it and anything it
+# embeds (ambassade.lib.security_headers).
+AMBASSADE_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+# Content-Security-Policy (django-csp), in every mode so that tests and browser tests
+# meet it: only our own scripts, styles, images, fonts and requests. Pages keep no
+# inline script, event handler or style attribute (tests/test_csp.py checks the
+# templates); the few <style> elements pygal puts in its SVG charts carry the
+# request's nonce. Pages that show an e-mail (the newsletter's web version and
+# preview) allow inline styles for that page only (ambassade.lib.security_headers).
+# Content images are served from our own origin (ambassade.content.images); data:
+# is for the small inline images of the admin and the API docs.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes). Five failed logins lock out, for 15 minutes:
+# - an e-mail address, whoever tries it (one account guessed from many places);
+# - separately, one client: its address together with its browser (user agent), so
+#   that a client trying many accounts is stopped, without locking out every colleague
+#   behind a company's single address after five typos. Changing the user agent gets
+#   an attacker a new count here but not a new budget: failed logins are also limited
+#   per address alone (AMBASSADE_LOGIN_FAILURES_PER_5_MINUTES, ambassade.accounts.throttling).
+# A success forgets that person's failures from that client only. An administrator
+# unlocks a person with `ambassade axes_reset_username <e-mail>` (or everyone with
+# `ambassade axes_reset`), or by deleting the attempt in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not extend it: the time the lockout page gives is true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Our login forms (ours and the admin's) post the e-mail address as "username".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "ambassade.accounts.throttling.login_username"
+# No raw address in axes' tables: a keyed hash of it, written as an IPv6 unique-local
+# address (fd00::/8) so that it fits axes' address column on every database.
+AXES_CLIENT_IP_CALLABLE = "ambassade.accounts.throttling.client_pseudonym"
+AXES_HANDLER = "ambassade.accounts.throttling.LoginAttemptHandler"
+AXES_LOCKOUT_CALLABLE = "ambassade.accounts.throttling.lockout_response"
+# No log of successful logins and no permanent log of failures: only the attempts
+# that count towards a lockout are kept (the privacy job deletes old ones).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# Failed login posts per client address (any user agent) per 5 minutes, and password
+# reset requests per hour for one e-mail address and for one client.
+AMBASSADE_LOGIN_FAILURES_PER_5_MINUTES = int(
+    os.environ.get("AMBASSADE_LOGIN_FAILURES_PER_5_MINUTES", "30")
+)
+AMBASSADE_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("AMBASSADE_PASSWORD_RESETS_PER_HOUR", "5"))
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -191,6 +305,7 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
@@ -201,7 +316,8 @@ LOGGING: dict[str, Any] = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The access log of a web server holds client IPs; Ambassade writes none.
-    "loggers": {"django.server": {"level": "WARNING"}},
+    # django-axes tells every login at INFO; failures and lockouts are warnings.
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
@@ -229,12 +345,60 @@ TASKS: dict[str, dict[str, Any]] = {
     }
 }
 AMBASSADE_WORKERS = int(os.environ.get("AMBASSADE_WORKERS", "2"))
+
+# The cache holds the rate-limit counters (ambassade.lib.ratelimit). On Redis when
+# REDIS_URL is set, every web process shares them; otherwise each process counts in its
+# own memory, so a client can get up to the limit times the number of web processes.
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "ambassade",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ambassade"}
+}
+# Rate limits, per minute. The API: requests per token or per logged-in person, and
+# requests with a wrong token per client (so that tokens cannot be guessed). Conversions
+# reported by an organization's server, and wrongly signed ones per client. Unknown or
+# malformed /r/ codes per client (counted in each process's memory; valid codes never are).
+AMBASSADE_API_RATE_PER_MINUTE = int(os.environ.get("AMBASSADE_API_RATE_PER_MINUTE", "600"))
+AMBASSADE_API_AUTH_FAILURES_PER_MINUTE = int(
+    os.environ.get("AMBASSADE_API_AUTH_FAILURES_PER_MINUTE", "30")
+)
+AMBASSADE_CONVERSIONS_RATE_PER_MINUTE = int(
+    os.environ.get("AMBASSADE_CONVERSIONS_RATE_PER_MINUTE", "600")
+)
+AMBASSADE_CONVERSIONS_FAILURES_PER_MINUTE = int(
+    os.environ.get("AMBASSADE_CONVERSIONS_FAILURES_PER_MINUTE", "30")
+)
+AMBASSADE_REDIRECT_NOT_FOUND_PER_MINUTE = int(
+    os.environ.get("AMBASSADE_REDIRECT_NOT_FOUND_PER_MINUTE", "60")
+)
 # Feeds and link previews never fetch private, loopback or link-local addresses
 # unless this is switched on (tests, or feeds served on the local network).
 AMBASSADE_FETCH_ALLOW_PRIVATE = env_bool("AMBASSADE_FETCH_ALLOW_PRIVATE")
+# Content images are fetched once and served from our origin (never hot-linked);
+# larger ones are refused.
+AMBASSADE_IMAGE_MAX_BYTES = int(os.environ.get("AMBASSADE_IMAGE_MAX_BYTES", "5000000"))
 
 # Raw clicks are kept this long (13 months by default), then only the daily roll-ups.
 AMBASSADE_CLICK_RETENTION_DAYS = int(os.environ.get("AMBASSADE_CLICK_RETENTION_DAYS", "396"))
+# The privacy job (ambassade.privacy, daily) enforces the other retention periods: the
+# e-mail address and error text of newsletter deliveries and digests, the audit log, read
+# notifications; expired sessions, old login attempts and finished task results go too.
+# The privacy page (/privacy/) shows these figures.
+AMBASSADE_DELIVERY_RETENTION_DAYS = int(os.environ.get("AMBASSADE_DELIVERY_RETENTION_DAYS", "396"))
+AMBASSADE_AUDIT_RETENTION_DAYS = int(os.environ.get("AMBASSADE_AUDIT_RETENTION_DAYS", "1095"))
+AMBASSADE_NOTIFICATION_RETENTION_DAYS = int(
+    os.environ.get("AMBASSADE_NOTIFICATION_RETENTION_DAYS", "365")
+)
+AMBASSADE_LOGIN_ATTEMPT_RETENTION_DAYS = int(
+    os.environ.get("AMBASSADE_LOGIN_ATTEMPT_RETENTION_DAYS", "30")
+)
+# Who to write to about personal data (an address or a URL); empty: the organization's admin.
+AMBASSADE_PRIVACY_CONTACT = os.environ.get("AMBASSADE_PRIVACY_CONTACT", "")
 
 # Newsletter sending: messages per SMTP connection, a pace (messages per second, 0 for
 # none: set it to your provider's limit), attempts on temporary failures (4xx, dropped

@@ -23,3 +23,17 @@ AMBASSADE_FETCH_ALLOW_PRIVATE = True
 # from it every time: what a test asserts is in the database. The spool and the
 # caches have their own tests (ambassade/tracking/tests/test_fastpath*.py).
 AMBASSADE_CLICK_FLUSH = "sync"
+# Rate-limit counters live in this process's memory, never in a Redis that REDIS_URL
+# might name. They outlive each test and every test client shares one address, so the
+# suite would meet the limits by accident: they are high here, and the tests of the
+# limits themselves lower them (the `settings` fixture) and clear the cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+AMBASSADE_API_RATE_PER_MINUTE = 100_000
+AMBASSADE_API_AUTH_FAILURES_PER_MINUTE = 100_000
+AMBASSADE_CONVERSIONS_RATE_PER_MINUTE = 100_000
+AMBASSADE_CONVERSIONS_FAILURES_PER_MINUTE = 100_000
+AMBASSADE_REDIRECT_NOT_FOUND_PER_MINUTE = 100_000
+# Login failures and password resets: the same, for the same reason
+# (ambassade/accounts/tests/test_throttling.py lowers them).
+AMBASSADE_LOGIN_FAILURES_PER_5_MINUTES = 100_000
+AMBASSADE_PASSWORD_RESETS_PER_HOUR = 100_000

@@ -22,6 +22,44 @@ from ambassade.accounts.models import (
     SocialAccount,
     User,
 )
+from ambassade.audit.services import (
+    AUDITED_ORGANIZATION_FIELDS,
+    admin_membership_change_record,
+    admin_organization_change_record,
+    membership_roles,
+)
+
+
+class AuditedMembershipFormsetMixin:
+    """Membership inlines: roles changed, people added or deleted go to the audit log."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)  # type: ignore[misc]
+            return
+        ids = [f.instance.pk for f in formset.forms if f.instance.pk]
+        before = {m.pk: membership_roles(m) for m in Membership.objects.filter(pk__in=ids)}
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        now = timezone.now()
+        for membership in formset.new_objects:
+            admin_membership_change_record(
+                admin_user=request.user, membership=membership, roles_before=None, now=now
+            )
+        for membership, _fields in formset.changed_objects:
+            admin_membership_change_record(
+                admin_user=request.user,
+                membership=membership,
+                roles_before=before.get(membership.pk, []),
+                now=now,
+            )
+        for membership in formset.deleted_objects:
+            admin_membership_change_record(
+                admin_user=request.user,
+                membership=membership,
+                roles_before=before.get(membership.pk, []),
+                now=now,
+                deleted=True,
+            )
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -49,7 +87,7 @@ class SocialAccountInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(AuditedMembershipFormsetMixin, BaseUserAdmin):  # type: ignore[type-arg]
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     ordering = ["email"]
@@ -98,7 +136,7 @@ class OrganizationMembershipInline(admin.TabularInline):  # type: ignore[type-ar
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganizationAdmin(AuditedMembershipFormsetMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "slug", "time_zone", "member_count", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ("name",)}
@@ -136,6 +174,21 @@ class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def member_count(self, obj: Organization) -> int:
         return obj.memberships.count()
 
+    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            changed = [
+                name
+                for name in form.changed_data
+                if name in AUDITED_ORGANIZATION_FIELDS or name == "conversion_secret"
+            ]
+            admin_organization_change_record(
+                admin_user=request.user,
+                organization=obj,
+                changed_fields=changed,
+                now=timezone.now(),
+            )
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -161,6 +214,38 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=_("roles"))
     def roles_display(self, obj: Membership) -> str:
         return ", ".join(str(role.label) for role in obj.roles) or "—"
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        before = None
+        if change:
+            previous = Membership.objects.filter(pk=obj.pk).first()
+            before = membership_roles(previous) if previous is not None else []
+        super().save_model(request, obj, form, change)
+        admin_membership_change_record(
+            admin_user=request.user, membership=obj, roles_before=before, now=timezone.now()
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        admin_membership_change_record(
+            admin_user=request.user,
+            membership=obj,
+            roles_before=membership_roles(obj),
+            now=timezone.now(),
+            deleted=True,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        now = timezone.now()
+        for membership in queryset:
+            admin_membership_change_record(
+                admin_user=request.user,
+                membership=membership,
+                roles_before=membership_roles(membership),
+                now=now,
+                deleted=True,
+            )
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(SocialAccount)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ambassade.accounts.models import (
@@ -136,24 +135,27 @@ class SocialAccountForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ApiTokenForm(forms.Form):
+    """Parses a new token; ``api_token_create`` decides."""
+
+    LIFETIME_CHOICES = [
+        (30, _("30 days")),
+        (90, _("90 days")),
+        (180, _("180 days")),
+        (365, _("1 year")),
+    ]
+
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
         help_text=_("What the token is for, e.g. “Company website”."),
     )
-    expires_on = forms.DateField(
-        label=_("Expires on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("The token stops working on this date."),
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        choices=LIFETIME_CHOICES,
+        coerce=int,
+        initial=90,
+        help_text=_("The token stops working then; create a new one to keep going."),
     )
-
-    def expires_at(self) -> dt.datetime | None:
-        """Midnight at the start of the chosen day, in the person's time zone."""
-        day: dt.date | None = self.cleaned_data.get("expires_on")
-        if day is None:
-            return None
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class AdminUserCreationForm(auth_forms.AdminUserCreationForm):  # type: ignore[type-arg]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from ambassade.accounts import views
+from ambassade.accounts import views, views_people
 
 app_name = "accounts"
 urlpatterns: list[URLPattern] = [
@@ -32,9 +32,19 @@ urlpatterns: list[URLPattern] = [
         views.social_account_delete,
         name="social_account_delete",
     ),
+    path("tokens/", views.token_list, name="tokens"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("organization/settings/", views.organization_settings, name="organization_settings"),
+    path("people/", views_people.people_list, name="people"),
+    path("people/new/", views_people.member_add, name="person_add"),
+    path("people/<int:pk>/", views_people.member_edit, name="person"),
+    path("people/<int:pk>/remove/", views_people.member_remove, name="person_remove"),
+    path(
+        "people/<int:pk>/invitation/",
+        views_people.member_invitation_resend,
+        name="person_invitation",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

@@ -39,22 +39,28 @@ from ambassade.accounts.notifications import notification_list as notifications_
 from ambassade.accounts.notifications import notification_open as open_notification
 from ambassade.accounts.notifications import notifications_mark_read
 from ambassade.accounts.permissions import OrgRequest, org_view
+from ambassade.accounts.throttling import login_failures_limited, password_resets_limited
 from ambassade.accounts.tokens import api_token_create, api_token_revoke
 
 # --- Authentication: Django's views with our templates and namespaced URLs ---------
 
-login = auth_views.LoginView.as_view(
-    template_name="registration/login.html",
-    authentication_form=EmailAuthenticationForm,
-    redirect_authenticated_user=True,
+# Failed logins are also counted by django-axes (lockouts, see config/settings.py).
+login = login_failures_limited(
+    auth_views.LoginView.as_view(
+        template_name="registration/login.html",
+        authentication_form=EmailAuthenticationForm,
+        redirect_authenticated_user=True,
+    )
 )
 logout = auth_views.LogoutView.as_view()
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="registration/password_reset_form.html",
-    form_class=LocalizedPasswordResetForm,
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
+password_reset = password_resets_limited(
+    auth_views.PasswordResetView.as_view(
+        template_name="registration/password_reset_form.html",
+        form_class=LocalizedPasswordResetForm,
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="registration/password_reset_done.html",
@@ -148,6 +154,7 @@ def _render_profile(
         "social_accounts": selectors.social_account_list(user=request.user),
         "token_form": token_form or ApiTokenForm(),
         "tokens": selectors.api_token_list(membership=membership, now=timezone.now()),
+        "is_admin": membership.has_role(Role.ADMIN),
         "api_docs_url": reverse("api:openapi-view"),
         "api_schema_url": reverse("api:openapi-json"),
     }
@@ -256,11 +263,11 @@ def token_create(request: OrgRequest) -> HttpResponse:
             token, raw = api_token_create(
                 actor=request.membership,
                 name=form.cleaned_data["name"],
-                expires_at=form.expires_at(),
+                expires_in_days=form.cleaned_data["expires_in_days"],
                 now=timezone.now(),
             )
         except ValidationError as exc:
-            form.add_error("expires_on" if form.cleaned_data.get("expires_on") else "name", exc)
+            _add_service_errors(form, exc)
         else:
             # The raw value is shown on this response only: never in a message,
             # a session or a redirect, which would keep it somewhere.
@@ -279,7 +286,21 @@ def token_create(request: OrgRequest) -> HttpResponse:
 def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     token = api_token_revoke(actor=request.membership, token_id=pk, now=timezone.now())
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
-    return redirect("accounts:profile")
+    return HttpResponseRedirect(_safe_next(request, reverse("accounts:profile")))
+
+
+@org_view(Role.ADMIN)
+def token_list(request: OrgRequest) -> HttpResponse:
+    """Every API token of the organization, for its admins: who holds which, and revoke."""
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "tokens": selectors.api_token_list_for_organization(
+                organization=request.organization, now=timezone.now()
+            )
+        },
+    )
 
 
 # --- Organization settings (admins) --------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -21,7 +21,6 @@ from ambassade.analytics.dashboard import program_dashboard
 from ambassade.analytics.forms import MAX_DAYS
 from ambassade.analytics.periods import month_end
 from ambassade.analytics.selectors import (
-    BREAKDOWNS,
     STEPS,
     ambassador_impact,
     breakdown,
@@ -30,21 +29,36 @@ from ambassade.analytics.selectors import (
     series,
     targets_progress,
 )
+from ambassade.lib.api_errors import ErrorOut
+from ambassade.lib.api_inputs import Day, Text
 from ambassade.programs.models import EnrolmentStatus, Program, Wave
 from ambassade.tracking.selectors import organization_tz
 
 router = Router(tags=["analytics"])
 
+# The names of ``STEPS`` and ``BREAKDOWNS``, spelled out for the OpenAPI document.
+Step = Literal["day", "week", "month"]
+Dimension = Literal[
+    "network",
+    "wave",
+    "department",
+    "item",
+    "ambassador",
+    "family",
+    "referrer_network",
+    "referrer_host",
+]
+# A manager's program: refused for other roles, unknown slugs, or a period that is not one.
+PROGRAM_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
 
 class PeriodIn(Schema):
-    start: date | None = Field(
+    start: Day | None = Field(
         None,
         description="First day (the organization's time zone); default: the 1st of this month.",
     )
-    end: date | None = Field(
-        None, description="Last day, included; default: the end of this month."
-    )
-    step: str | None = Field(None, description="Time series step: day, week or month.")
+    end: Day | None = Field(None, description="Last day, included; default: the end of this month.")
+    step: Step | None = Field(None, description="Time series step; default: by the length.")
 
 
 class KpisOut(Schema):
@@ -179,7 +193,7 @@ class ImpactOut(Schema):
     series: list[SeriesPointOut]
 
 
-def _program(request: HttpRequest, slug: str) -> Program:
+def _program(request: HttpRequest, slug: Text) -> Program:
     membership: Membership = request.auth  # type: ignore[attr-defined]
     require_role(membership, Role.MANAGER)
     return get_scoped_or_404(
@@ -205,9 +219,11 @@ def _period(program_or_org: Any, period: PeriodIn) -> tuple[date, date, str]:
 
 
 @router.get(
-    "/programs/{slug}/dashboard", response=DashboardOut, summary="Everything the dashboard shows"
+    "/programs/{slug}/dashboard",
+    response={200: DashboardOut, **PROGRAM_ERRORS},
+    summary="Everything the dashboard shows",
 )
-def dashboard_get(request: HttpRequest, slug: str, period: Query[PeriodIn]) -> Any:
+def dashboard_get(request: HttpRequest, slug: Text, period: Query[PeriodIn]) -> Any:
     program = _program(request, slug)
     start, end, step = _period(program, period)
     data = program_dashboard(program=program, start=start, end=end, step=step)
@@ -221,8 +237,12 @@ def dashboard_get(request: HttpRequest, slug: str, period: Query[PeriodIn]) -> A
     }
 
 
-@router.get("/programs/{slug}/kpis", response=KpisOut, summary="A program's KPIs for a period")
-def kpis_get(request: HttpRequest, slug: str, period: Query[PeriodIn]) -> Any:
+@router.get(
+    "/programs/{slug}/kpis",
+    response={200: KpisOut, **PROGRAM_ERRORS},
+    summary="A program's KPIs for a period",
+)
+def kpis_get(request: HttpRequest, slug: Text, period: Query[PeriodIn]) -> Any:
     program = _program(request, slug)
     start, end, _step = _period(program, period)
     return asdict(program_kpis(program=program, start=start, end=end))
@@ -230,35 +250,34 @@ def kpis_get(request: HttpRequest, slug: str, period: Query[PeriodIn]) -> Any:
 
 @router.get(
     "/programs/{slug}/breakdowns/{dimension}",
-    response=BreakdownOut,
+    response={200: BreakdownOut, **PROGRAM_ERRORS},
     summary="A program's figures by network, wave, department, item, ambassador…",
-    description="Dimensions: " + ", ".join(BREAKDOWNS) + ".",
 )
-def breakdown_get(request: HttpRequest, slug: str, dimension: str, period: Query[PeriodIn]) -> Any:
+def breakdown_get(
+    request: HttpRequest, slug: Text, dimension: Dimension, period: Query[PeriodIn]
+) -> Any:
     program = _program(request, slug)
-    if dimension not in BREAKDOWNS:
-        raise ValidationError(
-            _("Unknown breakdown: choose one of %(names)s.") % {"names": ", ".join(BREAKDOWNS)}
-        )
     start, end, _step = _period(program, period)
     return asdict(breakdown(program=program, start=start, end=end, dimension=dimension))
 
 
 @router.get(
     "/programs/{slug}/series",
-    response=list[SeriesPointOut],
+    response={200: list[SeriesPointOut], **PROGRAM_ERRORS},
     summary="Time series by day, week or month",
 )
-def series_get(request: HttpRequest, slug: str, period: Query[PeriodIn]) -> Any:
+def series_get(request: HttpRequest, slug: Text, period: Query[PeriodIn]) -> Any:
     program = _program(request, slug)
     start, end, step = _period(program, period)
     return [asdict(p) for p in series(program=program, start=start, end=end, step=step)]
 
 
 @router.get(
-    "/programs/{slug}/targets", response=list[TargetOut], summary="Progress against the KPI targets"
+    "/programs/{slug}/targets",
+    response={200: list[TargetOut], 403: ErrorOut, 404: ErrorOut},
+    summary="Progress against the KPI targets",
 )
-def targets_get(request: HttpRequest, slug: str) -> Any:
+def targets_get(request: HttpRequest, slug: Text) -> Any:
     program = _program(request, slug)
     today = timezone.now().astimezone(organization_tz(program.organization)).date()
     return [asdict(t) for t in targets_progress(program=program, today=today)]
@@ -266,11 +285,15 @@ def targets_get(request: HttpRequest, slug: str) -> Any:
 
 @router.get(
     "/programs/{slug}/comparison",
-    response=ComparisonOut,
+    response={200: ComparisonOut, **PROGRAM_ERRORS},
     summary="Two waves (or a wave and the rest) compared on per-ambassador rates",
 )
 def comparison_get(
-    request: HttpRequest, slug: str, wave_a: int, period: Query[PeriodIn], wave_b: int | None = None
+    request: HttpRequest,
+    slug: Text,
+    wave_a: int,
+    period: Query[PeriodIn],
+    wave_b: int | None = None,
 ) -> Any:
     program = _program(request, slug)
     start, end, _step = _period(program, period)
@@ -283,7 +306,11 @@ def comparison_get(
     return asdict(result)
 
 
-@router.get("/me", response=list[ImpactOut], summary="My impact, per program")
+@router.get(
+    "/me",
+    response={200: list[ImpactOut], 400: ErrorOut, 403: ErrorOut},
+    summary="My impact, per program",
+)
 def my_impact_get(request: HttpRequest, period: Query[PeriodIn]) -> Any:
     membership: Membership = request.auth  # type: ignore[attr-defined]
     require_role(membership, Role.AMBASSADOR)

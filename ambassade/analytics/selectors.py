@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.models import Membership, Network
+from ambassade.accounts.selectors import person_name
 from ambassade.analytics.models import DEFAULT_RATES, Dimension, Granularity, NetworkRate, Rollup
 from ambassade.analytics.periods import covering
 from ambassade.analytics.rollup import DIRECT, METRICS, OTHER
@@ -442,7 +443,7 @@ def breakdown(
             rows = [_row(str(ref), titles.get(ref, f"#{ref}"), t) for _k, ref, t in values]
         elif dimension == Dimension.AMBASSADOR:
             people = {
-                pk: name or email
+                pk: person_name(name, email)
                 for pk, name, email in Membership.objects.filter(
                     organization_id=program.organization_id, pk__in=[ref for _k, ref, _t in values]
                 ).values_list("pk", "user__full_name", "user__email")

@@ -30,6 +30,8 @@ from ambassade.analytics.selectors import (
     series,
     targets_progress,
 )
+from ambassade.audit.services import export_record
+from ambassade.lib.security_headers import csp_nonce
 from ambassade.programs.models import EnrolmentStatus, Program, ProgramCost, Wave
 from ambassade.programs.selectors import program_get, program_list
 from ambassade.tracking.selectors import organization_tz
@@ -112,11 +114,18 @@ def program_dashboard_view(request: OrgRequest, slug: str) -> HttpResponse:
             "waves": waves,
             "wave_a": wave_a,
             "wave_b": wave_b,
-            "series_svg": charts.series_chart(data.series, step=step, titles=titles),
-            "network_svg": charts.bar_chart(
-                breakdowns["referrer_network"].rows, metric="human_clicks", title=_("Human clicks")
+            "series_svg": charts.series_chart(
+                data.series, step=step, titles=titles, nonce=csp_nonce(request)
             ),
-            "family_svg": charts.pie_chart(breakdowns["family"].rows, metric="shares"),
+            "network_svg": charts.bar_chart(
+                breakdowns["referrer_network"].rows,
+                metric="human_clicks",
+                title=_("Human clicks"),
+                nonce=csp_nonce(request),
+            ),
+            "family_svg": charts.pie_chart(
+                breakdowns["family"].rows, metric="shares", nonce=csp_nonce(request)
+            ),
             "breakdown_list": [
                 breakdowns[name]
                 for name in (
@@ -170,7 +179,9 @@ def export(request: OrgRequest, slug: str, table: str, fmt: str) -> HttpResponse
     if table not in TABLES or fmt not in exports.FORMATS:
         raise Http404(_("Not found."))
     program = program_get(organization=request.organization, slug=slug)
-    return exports.response(_table(request, program, table), fmt)
+    data = _table(request, program, table)
+    export_record(actor=request.membership, table=table, fmt=fmt, now=timezone.now(), obj=program)
+    return exports.response(data, fmt)
 
 
 @org_view(Role.MANAGER)
@@ -281,7 +292,12 @@ def my_impact(request: OrgRequest) -> HttpResponse:
             "period": period,
             "query": request.GET.urlencode(),
             "impacts": [
-                (impact, charts.series_chart(impact.series, step=step, titles=titles))
+                (
+                    impact,
+                    charts.series_chart(
+                        impact.series, step=step, titles=titles, nonce=csp_nonce(request)
+                    ),
+                )
                 for impact in impacts
             ],
         },
@@ -319,5 +335,12 @@ def my_impact_export(request: OrgRequest, fmt: str) -> HttpResponse:
             ]
             for impact in impacts
         ],
+    )
+    export_record(
+        actor=request.membership,
+        table="my_impact",
+        fmt=fmt,
+        now=timezone.now(),
+        subject=request.membership,
     )
     return exports.response(table, fmt)

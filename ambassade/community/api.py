@@ -12,12 +12,9 @@ from ninja import Field, Router, Schema
 from ambassade.accounts.models import Membership
 from ambassade.community import selectors, services
 from ambassade.community.models import Event, Rsvp
+from ambassade.lib.api_errors import ErrorOut
 
 router = Router(tags=["events"])
-
-
-class ErrorOut(Schema):
-    detail: str | list[str]
 
 
 class EventOut(Schema):

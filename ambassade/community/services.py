@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -93,6 +94,11 @@ def _validate(actor: Membership, data: EventData) -> None:
         errors["time_zone"] = [_("Choose a known time zone.")]
     if not data.place.strip() and not data.online_url.strip():
         errors["place"] = [_("Give a place or an online link.")]
+    if data.online_url.strip():
+        try:
+            URLValidator(schemes=["http", "https"])(data.online_url.strip())
+        except ValidationError:
+            errors["online_url"] = [_("Enter a web address starting with http:// or https://.")]
     if data.capacity is not None and data.capacity < 1:
         errors["capacity"] = [_("The capacity is at least 1, or empty for no limit.")]
     if data.direction and data.direction not in TipsDirection.values:

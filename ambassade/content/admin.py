@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
 
-from ambassade.content.models import ContentItem, Proposal, SuggestedMessage
+from ambassade.content.images import items_image_attach
+from ambassade.content.models import ContentImage, ContentItem, Proposal, SuggestedMessage
 
 
 class SuggestedMessageInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -33,6 +38,38 @@ class ContentItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     inlines = [SuggestedMessageInline]
     list_select_related = ["organization"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request: HttpRequest, obj: ContentItem, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        items_image_attach(items=[obj], now=timezone.now(), retry=True)
+
+
+@admin.register(ContentImage)
+class ContentImageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """What was fetched for each image address; the bytes are served, not edited."""
+
+    list_display = ["__str__", "organization", "status", "content_type", "size", "fetched_at"]
+    list_filter = ["status", "content_type", "organization"]
+    search_fields = ["source_url", "digest"]
+    readonly_fields = [
+        "organization",
+        "source_url",
+        "status",
+        "content_type",
+        "size",
+        "digest",
+        "error_code",
+        "error_params",
+        "created_at",
+        "fetched_at",
+    ]
+    list_select_related = ["organization"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[ContentImage]:
+        return super().get_queryset(request).defer("data")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(SuggestedMessage)

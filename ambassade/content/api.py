@@ -23,12 +23,17 @@ from ambassade.accounts.permissions import get_scoped_or_404, require_role
 from ambassade.content import selectors, services
 from ambassade.content.models import ContentItem, Family, ItemStatus, Kind
 from ambassade.content.services import MAX_SUGGESTED_MESSAGES, ItemData
+from ambassade.lib.api_errors import ErrorOut
+from ambassade.lib.api_inputs import MAX_OFFSET, Id, Moment, Text
 from ambassade.programs.models import Program, Wave
 
 router = Router(tags=["items"])
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_SUMMARY = 10_000
+# Programs or waves one item is for.
+MAX_LINKED = 100
 
 T = TypeVar("T")
 SaveStatus = Literal["draft", "pending", "published"]
@@ -37,6 +42,10 @@ SaveStatus = Literal["draft", "pending", "published"]
 class SuggestedMessageSchema(Schema):
     network: Network | Literal[""] = Field("", description="A network, or empty for every network.")
     text: str = Field(min_length=1, max_length=3000)
+
+
+class SuggestedMessageIn(SuggestedMessageSchema):
+    text: Text = Field(min_length=1, max_length=3000)
 
 
 class ItemOut(Schema):
@@ -81,22 +90,24 @@ class ItemOut(Schema):
 class ItemIn(Schema):
     family: Family
     kind: Kind
-    title: str = Field(min_length=1, max_length=300)
-    url: str = Field(max_length=2000, description="http or https only.")
-    summary: str = ""
-    image_url: str = Field("", max_length=2000)
+    title: Text = Field(min_length=1, max_length=300)
+    url: Text = Field(max_length=2000, description="http or https only.")
+    summary: Text = Field("", max_length=MAX_SUMMARY)
+    image_url: Text = Field("", max_length=2000)
     language: Language = Language.FRENCH
-    hashtags: str = Field("", max_length=300, description="Separated by spaces.")
+    hashtags: Text = Field("", max_length=300, description="Separated by spaces.")
     status: SaveStatus = Field(
         "draft", description="published with a future publish_at schedules the item."
     )
-    publish_at: datetime | None = Field(
+    publish_at: Moment | None = Field(
         None, description="When the item enters the feed; now if published without it."
     )
-    expires_at: datetime | None = None
-    programs: list[str] = Field(min_length=1, description="Program slugs.")
-    waves: list[int] = Field(default_factory=list, description="Wave ids of those programs.")
-    suggested_messages: list[SuggestedMessageSchema] = Field(
+    expires_at: Moment | None = None
+    programs: list[Text] = Field(min_length=1, max_length=MAX_LINKED, description="Program slugs.")
+    waves: list[Id] = Field(
+        default_factory=list, max_length=MAX_LINKED, description="Wave ids of those programs."
+    )
+    suggested_messages: list[SuggestedMessageIn] = Field(
         default_factory=list, max_length=MAX_SUGGESTED_MESSAGES
     )
 
@@ -104,18 +115,18 @@ class ItemIn(Schema):
 class ItemPatch(Schema):
     family: Family | None = None
     kind: Kind | None = None
-    title: str | None = Field(None, min_length=1, max_length=300)
-    url: str | None = Field(None, max_length=2000)
-    summary: str | None = None
-    image_url: str | None = Field(None, max_length=2000)
+    title: Text | None = Field(None, min_length=1, max_length=300)
+    url: Text | None = Field(None, max_length=2000)
+    summary: Text | None = Field(None, max_length=MAX_SUMMARY)
+    image_url: Text | None = Field(None, max_length=2000)
     language: Language | None = None
-    hashtags: str | None = Field(None, max_length=300)
+    hashtags: Text | None = Field(None, max_length=300)
     status: SaveStatus | None = None
-    publish_at: datetime | None = None
-    expires_at: datetime | None = None
-    programs: list[str] | None = Field(None, min_length=1)
-    waves: list[int] | None = None
-    suggested_messages: list[SuggestedMessageSchema] | None = Field(
+    publish_at: Moment | None = None
+    expires_at: Moment | None = None
+    programs: list[Text] | None = Field(None, min_length=1, max_length=MAX_LINKED)
+    waves: list[Id] | None = Field(None, max_length=MAX_LINKED)
+    suggested_messages: list[SuggestedMessageIn] | None = Field(
         None, max_length=MAX_SUGGESTED_MESSAGES
     )
 
@@ -125,19 +136,15 @@ class ItemFilterIn(Schema):
     family: Family | None = None
     kind: Kind | None = None
     language: Language | None = None
-    program: str | None = Field(None, description="A program slug.")
-    q: str | None = Field(None, description="Text searched in titles.")
+    program: Text | None = Field(None, max_length=100, description="A program slug.")
+    q: Text | None = Field(None, max_length=300, description="Text searched in titles.")
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ItemPageOut(Schema):
     items: list[ItemOut]
     count: int = Field(description="How many items match, over all pages.")
-
-
-class ErrorOut(Schema):
-    detail: str | list[str]
 
 
 def _membership(request: HttpRequest) -> Membership:
@@ -185,7 +192,7 @@ def _waves(membership: Membership, ids: list[int]) -> list[Wave]:
     return [found[pk] for pk in dict.fromkeys(ids)]
 
 
-def _messages(messages: list[SuggestedMessageSchema]) -> list[tuple[str, str]]:
+def _messages(messages: list[SuggestedMessageIn]) -> list[tuple[str, str]]:
     return [(str(m.network), m.text) for m in messages]
 
 
@@ -205,7 +212,7 @@ def _labelled(call: Callable[[], T]) -> T:
         ) from exc
 
 
-@router.get("", response=ItemPageOut, summary="Content items, newest first")
+@router.get("", response={200: ItemPageOut, 403: ErrorOut}, summary="Content items, newest first")
 def items_list(request: HttpRequest, filters: Query[ItemFilterIn]) -> dict[str, Any]:
     membership = _membership(request)
     queryset = selectors.filter_items(

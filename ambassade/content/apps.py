@@ -8,5 +8,6 @@ class ContentConfig(AppConfig):
     label = "content"
 
     def ready(self) -> None:
-        # Registers the periodic "poll feeds" job with the scheduler.
-        from ambassade.content.feeds import tasks  # noqa: F401
+        # Registers the periodic "poll feeds" and "fetch pending images" jobs.
+        from ambassade.content import tasks  # noqa: F401
+        from ambassade.content.feeds import tasks as feed_tasks  # noqa: F401

@@ -63,7 +63,14 @@ class ItemForm(forms.Form):
     )
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea)
     image_url = forms.URLField(
-        label=_("Image URL"), max_length=2000, required=False, assume_scheme="https"
+        label=_("Image URL"),
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "Ambassade fetches the image once and shows its own copy (JPEG, PNG, GIF or "
+            "WebP): readers' browsers never call the image's site."
+        ),
     )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     hashtags = forms.CharField(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ambassade.accounts.models import Language, Network, Organization
+from ambassade.content.models_images import image_absolute_url, image_path
 from ambassade.programs.models import Program, Wave
 
 
@@ -54,6 +55,15 @@ class ContentItem(models.Model):
     url = models.URLField(_("URL"), max_length=2000)
     summary = models.TextField(_("summary"), blank=True)
     image_url = models.URLField(_("image URL"), max_length=2000, blank=True)
+    # The copy of ``image_url`` kept by us (see models_images): set once it is stored.
+    image = models.ForeignKey(
+        "content.ContentImage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        editable=False,
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.FRENCH
     )
@@ -100,6 +110,16 @@ class ContentItem(models.Model):
     def hashtag_list(self) -> list[str]:
         return [f"#{tag.lstrip('#')}" for tag in self.hashtags.split() if tag.strip("#")]
 
+    @property
+    def image_src(self) -> str:
+        """The address of the item's image on our own origin, or "" (no image shown)."""
+        return image_path(self.image_id) if self.image_id else ""
+
+    @property
+    def image_absolute_src(self) -> str:
+        """The same, absolute, for e-mails."""
+        return image_absolute_url(self.image_id) if self.image_id else ""
+
     def is_live(self, now: datetime) -> bool:
         return (
             self.status == ItemStatus.PUBLISHED
@@ -139,5 +159,7 @@ class SuggestedMessage(models.Model):
 from ambassade.content.models_feeds import FeedEntry as FeedEntry  # noqa: E402
 from ambassade.content.models_feeds import FeedMode as FeedMode  # noqa: E402
 from ambassade.content.models_feeds import FeedSource as FeedSource  # noqa: E402
+from ambassade.content.models_images import ContentImage as ContentImage  # noqa: E402
+from ambassade.content.models_images import ImageStatus as ImageStatus  # noqa: E402
 from ambassade.content.models_proposals import Decision as Decision  # noqa: E402
 from ambassade.content.models_proposals import Proposal as Proposal  # noqa: E402

@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from ambassade.accounts.models import Membership, Organization
+from ambassade.accounts.selectors import person_name
 from ambassade.content.models import ContentItem, Family, ItemStatus, Proposal
 from ambassade.programs.models import Enrolment, EnrolmentStatus, Program
 from ambassade.sharing.models import Share
@@ -234,7 +235,7 @@ def item_shares(*, item: ContentItem) -> ItemShares:
     annotated = shares_with_verification(shares_with_conversions(shares))
     rows = [
         ShareRow(
-            ambassador_name=share.ambassador.full_name or share.ambassador.email,
+            ambassador_name=person_name(share.ambassador.full_name, share.ambassador.email),
             network=share.network,
             network_label=share.get_network_display(),
             shared_at=share.created_at,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ambassade.accounts.models import ApprovalPolicy, Language, Membership, Network, Role, User
 from ambassade.accounts.notifications import Message, absolute_url, notify
 from ambassade.accounts.permissions import require_role
+from ambassade.content.images import items_image_attach
 from ambassade.content.models import (
     ContentItem,
     Decision,
@@ -161,7 +162,7 @@ def _validate(*, data: ItemData, now: datetime) -> None:
         raise ValidationError(errors)
 
 
-def _apply(*, item: ContentItem, data: ItemData, now: datetime) -> None:
+def _apply(*, item: ContentItem, data: ItemData, now: datetime, retry_image: bool = False) -> None:
     item.family = data.family
     item.kind = data.kind
     item.title = data.title.strip()
@@ -175,6 +176,9 @@ def _apply(*, item: ContentItem, data: ItemData, now: datetime) -> None:
     item.expires_at = data.expires_at
     item.updated_at = now
     item.save()
+    # The image is fetched in the background and served from our origin, never
+    # from its third-party address.
+    items_image_attach(items=[item], now=now, retry=retry_image)
     item.programs.set(data.programs)
     item.waves.set(data.waves)
     item.suggested_messages.all().delete()
@@ -195,7 +199,7 @@ def item_create(*, actor: Membership, data: ItemData, now: datetime) -> ContentI
         item = ContentItem(
             organization_id=actor.organization_id, created_by_id=actor.user_id, created_at=now
         )
-        _apply(item=item, data=data, now=now)
+        _apply(item=item, data=data, now=now, retry_image=True)
     return item
 
 
@@ -214,7 +218,7 @@ def item_update(
     if data.status == ItemStatus.PUBLISHED and needs_approval(actor=actor, item=item):
         data = replace(data, status=ItemStatus.PENDING)
     with transaction.atomic():
-        _apply(item=item, data=data, now=now)
+        _apply(item=item, data=data, now=now, retry_image=True)
         if was_pending and item.status == ItemStatus.PUBLISHED:
             _record_decision(actor=actor, item=item, decision=Decision.APPROVED, note="", now=now)
     return item

@@ -17,5 +17,6 @@ urlpatterns = [
     path("items/<int:pk>/reject", views.item_reject, name="item_reject"),
     path("approval", views.approval_queue, name="approval_queue"),
     path("preview", views.preview, name="preview"),
+    path("images/<str:key>", views.image, name="image"),
     path("propose", views.proposal_create, name="proposal_create"),
 ]

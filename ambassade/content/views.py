@@ -9,7 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +33,9 @@ from ambassade.content.forms import (
     SuggestedMessageFormSet,
     messages_from,
 )
-from ambassade.content.models import ContentItem, ItemStatus
+from ambassade.content.images import content_image_status
+from ambassade.content.models import ContentImage, ContentItem, ImageStatus, ItemStatus
+from ambassade.content.models_images import image_id_from_key
 from ambassade.content.previews import Preview, PreviewError, preview_fetch
 from ambassade.programs.models import Enrolment, EnrolmentStatus, Program
 
@@ -157,6 +165,7 @@ def item_detail(request: OrgRequest, pk: int) -> HttpResponse:
             "programs": item.programs.order_by("name"),
             "waves": item.waves.select_related("program").order_by("program__name", "starts_on"),
             "suggested_messages": item.suggested_messages.all(),
+            "image": content_image_status(item=item),
             "shares": selectors.item_shares(item=item),
             "is_live": item.is_live(now),
             "is_scheduled": item.status == ItemStatus.PUBLISHED
@@ -187,6 +196,42 @@ def item_archive(request: OrgRequest, pk: int) -> HttpResponse:
     services.item_archive(actor=request.membership, item=item, now=timezone.now())
     messages.success(request, _("Item archived: it no longer appears in the feed."))
     return redirect("content:item_detail", pk=item.pk)
+
+
+# --- Images --------------------------------------------------------------------------
+
+IMAGE_CACHE = "public, max-age=31536000, immutable"
+
+
+@require_safe
+def image(request: HttpRequest, key: str) -> HttpResponse:
+    """A stored content image, from our origin. No login: the unguessable key is the
+    permission, so that e-mails can show it; an image's bytes never change."""
+    image_id = image_id_from_key(key)
+    found = (
+        ContentImage.objects.filter(pk=image_id, status=ImageStatus.STORED)
+        .only("content_type", "digest")
+        .first()
+        if image_id is not None
+        else None
+    )
+    if found is None:
+        raise Http404(_("Not found."))
+    etag = f'"{found.digest}"'
+    response: HttpResponse
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        data = ContentImage.objects.filter(pk=found.pk).values_list("data", flat=True).get()
+        response = HttpResponse(bytes(data), content_type=found.content_type)
+        response["Content-Length"] = str(len(data))
+        response["Content-Disposition"] = "inline"
+    response["ETag"] = etag
+    response["Cache-Control"] = IMAGE_CACHE
+    # Whatever the bytes could be taken for, they are an image and nothing runs.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
 
 
 # --- Link previews -------------------------------------------------------------------

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from ambassade.content.models import ContentItem, Family, ItemStatus, Kind, SuggestedMessage
 from ambassade.demo import data
+from ambassade.demo.images import demo_images_create
 from ambassade.demo.plan import PARIS, SPECS, Context, ItemPlan, OrgPlan, OrgSpec, ascii_slug
 
 COMPANY_SHARE = 0.2
@@ -161,6 +162,9 @@ def content_create(ctx: Context, plans: list[OrgPlan]) -> None:
             Family.COMPANY: Library(rng, spec.company),
             Family.MARKET: Library(rng, spec.market),
         }
+        pictures = demo_images_create(
+            organization=plan.organization, domain=spec.domain, now=ctx.now
+        )
         items: list[ContentItem] = []
         extras: list[tuple[tuple[str, ...], list[tuple[str, str]], float, datetime | None]] = []
         for serial, slot in enumerate(_slots(ctx, count, company)):
@@ -179,6 +183,8 @@ def content_create(ctx: Context, plans: list[OrgPlan]) -> None:
                     title=title,
                     url=_url(spec, entry, title, round_, serial),
                     summary=entry.summary,
+                    image_url=pictures[entry.kind].source_url,
+                    image=pictures[entry.kind],
                     language=entry.language,
                     hashtags=entry.hashtags,
                     status=slot.status,

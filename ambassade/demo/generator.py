@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from ambassade.accounts.models import Membership, Organization, User
+from ambassade.accounts.selectors import ERASED_EMAIL_PREFIX, ERASED_EMAIL_SUFFIX
 from ambassade.content.models import ContentItem, Family
 from ambassade.demo.activity import activity_create
 from ambassade.demo.analytics import analytics_create
@@ -119,6 +120,12 @@ def demo_flush() -> int:
         )
         deleted += organizations.delete()[0]
         deleted += User.objects.filter(_demo_users()).delete()[0]
+        # People erased from the demo left anonymous accounts, now without a membership.
+        deleted += User.objects.filter(
+            email__startswith=ERASED_EMAIL_PREFIX,
+            email__endswith=ERASED_EMAIL_SUFFIX,
+            memberships__isnull=True,
+        ).delete()[0]
     return deleted
 
 

@@ -11,15 +11,19 @@ from ninja import Field, Router, Schema
 
 from ambassade.accounts.models import Membership, Role
 from ambassade.accounts.permissions import get_scoped_or_404, require_role
+from ambassade.lib.api_errors import ErrorOut
+from ambassade.lib.api_inputs import Moment, Text
 from ambassade.newsletter import selectors, services
-from ambassade.newsletter.models import Issue
+from ambassade.newsletter.models import DigestFrequency, Issue, Section
 from ambassade.newsletter.tasks import issue_deliver_enqueue
 
 router = Router(tags=["newsletter"])
 
+MAX_TEXT = 20_000
+
 
 class SectionIn(Schema):
-    key: str
+    key: Section
     visible: bool = True
 
 
@@ -42,19 +46,19 @@ class IssueOut(Schema):
 
 
 class IssuePatch(Schema):
-    subject: str | None = None
-    editorial: str | None = None
-    tip: str | None = None
+    subject: Text | None = Field(None, max_length=200)
+    editorial: Text | None = Field(None, max_length=MAX_TEXT)
+    tip: Text | None = Field(None, max_length=MAX_TEXT)
     sections: list[SectionIn] | None = None
 
 
 class SendIn(Schema):
-    send_at: datetime | None = Field(None, description="Leave empty to send now.")
+    send_at: Moment | None = Field(None, description="Leave empty to send now.")
 
 
 class PreferencesOut(Schema):
     newsletter: bool
-    digest: str = Field(description="daily, weekly or off")
+    digest: DigestFrequency
 
 
 def _out(issue: Issue) -> IssueOut:
@@ -86,19 +90,31 @@ def _issue(membership: Membership, issue_id: int) -> Issue:
     )
 
 
-@router.get("/issues", response=list[IssueOut], summary="The organization's newsletter issues")
+@router.get(
+    "/issues",
+    response={200: list[IssueOut], 403: ErrorOut},
+    summary="The organization's newsletter issues",
+)
 def list_issues(request: HttpRequest) -> list[IssueOut]:
     membership = require_role(request.auth, Role.MANAGER)  # type: ignore[attr-defined]
     return [_out(issue) for issue in selectors.issues_of(organization=membership.organization)]
 
 
-@router.get("/issues/{issue_id}", response=IssueOut, summary="One issue")
+@router.get(
+    "/issues/{issue_id}",
+    response={200: IssueOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One issue",
+)
 def get_issue(request: HttpRequest, issue_id: int) -> IssueOut:
     membership = require_role(request.auth, Role.MANAGER)  # type: ignore[attr-defined]
     return _out(_issue(membership, issue_id))
 
 
-@router.patch("/issues/{issue_id}", response=IssueOut, summary="Edit a draft")
+@router.patch(
+    "/issues/{issue_id}",
+    response={200: IssueOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Edit a draft",
+)
 def patch_issue(request: HttpRequest, issue_id: int, payload: IssuePatch) -> IssueOut:
     membership = require_role(request.auth, Role.MANAGER)  # type: ignore[attr-defined]
     issue = services.issue_update(
@@ -108,14 +124,18 @@ def patch_issue(request: HttpRequest, issue_id: int, payload: IssuePatch) -> Iss
         subject=payload.subject,
         editorial=payload.editorial,
         tip=payload.tip,
-        sections=[s.model_dump() for s in payload.sections]
+        sections=[s.model_dump(mode="json") for s in payload.sections]
         if payload.sections is not None
         else None,
     )
     return _out(issue)
 
 
-@router.post("/issues/{issue_id}/send", response=IssueOut, summary="Send now, or schedule")
+@router.post(
+    "/issues/{issue_id}/send",
+    response={200: IssueOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Send now, or schedule",
+)
 def send_issue(request: HttpRequest, issue_id: int, payload: SendIn) -> IssueOut:
     membership = require_role(request.auth, Role.MANAGER)  # type: ignore[attr-defined]
     issue = _issue(membership, issue_id)

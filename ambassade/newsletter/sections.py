@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ambassade.accounts.selectors import is_erased_email
 from ambassade.content.models import ContentItem
 from ambassade.newsletter import providers
 from ambassade.newsletter.models import Issue
@@ -147,6 +148,8 @@ class ShareableItem:
     title: str
     summary: str
     kind: str
+    # The item's image as served by us (absolute, for e-mails), or "" for none.
+    image_src: str = ""
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,8 @@ def _top_posts(program: Program, start: datetime, end: datetime) -> list[TopPost
 
 
 def first_name(full_name: str, email: str) -> str:
+    if is_erased_email(email):
+        return _("Former member")
     return full_name.split(" ")[0] if full_name.strip() else email.split("@")[0]
 
 
@@ -404,7 +409,11 @@ def _to_share(program: Program, now: datetime) -> list[ShareableItem]:
     )
     return [
         ShareableItem(
-            item_id=item.pk, title=item.title, summary=item.summary, kind=item.get_kind_display()
+            item_id=item.pk,
+            title=item.title,
+            summary=item.summary,
+            kind=item.get_kind_display(),
+            image_src=item.image_absolute_src,
         )
         for item in items
     ]

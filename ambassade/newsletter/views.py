@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ambassade.accounts.models import Membership, Role
 from ambassade.accounts.permissions import OrgRequest, get_scoped_or_404, org_view
+from ambassade.lib.security_headers import email_page_csp, framed_email_csp
 from ambassade.newsletter import selectors, services
 from ambassade.newsletter.forms import IssueForm, PreferencesForm, ScheduleForm, SettingsForm
 from ambassade.newsletter.models import Issue, IssueStatus
@@ -205,6 +206,7 @@ def issue_unschedule(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @xframe_options_sameorigin
+@framed_email_csp
 @org_view(Role.MANAGER)
 def issue_preview(request: OrgRequest, pk: int) -> HttpResponse:
     """The e-mail as one recipient will get it, in the language asked (or theirs)."""
@@ -238,6 +240,7 @@ def archive_list(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
+@email_page_csp
 @org_view()
 def issue_archive(request: OrgRequest, pk: int) -> HttpResponse:
     """The web version of a sent issue, with the reader's own figures."""

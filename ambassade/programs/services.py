@@ -7,6 +7,7 @@ Every object must belong to the actor's organization.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from ambassade.accounts.models import Membership, Network, Role, User
 from ambassade.accounts.permissions import require_role
+from ambassade.audit.models import AuditAction
+from ambassade.audit.services import audit_record, changed_fields
 from ambassade.programs.models import (
     Consent,
     Enrolment,
@@ -136,7 +139,33 @@ def program_create(*, actor: Membership, data: ProgramSettings, now: datetime) -
     program.consent_text = data.consent_text
     with transaction.atomic():
         _save_program(program)
+        audit_record(
+            organization=actor.organization,
+            actor=actor,
+            action=AuditAction.PROGRAM_CREATED,
+            now=now,
+            obj=program,
+            object_label=program.name,
+        )
     return program
+
+
+# The settings a manager sets on a program, for the audit log's "which fields changed".
+AUDITED_PROGRAM_FIELDS = (
+    "name",
+    "slug",
+    "manager",
+    "budget_amount",
+    "budget_currency",
+    "phase",
+    "starts_on",
+    "ends_on",
+    "editorial_line",
+    "charter_text",
+    "consent_text",
+    "allowed_networks",
+    "company_share_target",
+)
 
 
 def program_update(
@@ -148,11 +177,23 @@ def program_update(
     _validate_settings(actor=actor, data=data, program=program)
     with transaction.atomic():
         current = Program.objects.select_for_update().get(pk=program.pk)
+        before = copy.copy(current)
         _apply_settings(current, data)
         if data.consent_text != current.consent_text:
             current.consent_text = data.consent_text
             current.consent_version += 1
         _save_program(current)
+        changed = changed_fields(before, current, AUDITED_PROGRAM_FIELDS)
+        if changed:
+            audit_record(
+                organization=actor.organization,
+                actor=actor,
+                action=AuditAction.PROGRAM_SETTINGS_CHANGED,
+                now=now,
+                obj=current,
+                object_label=current.name,
+                details={"fields": changed},
+            )
     return current
 
 

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from ambassade.accounts.models import Membership, Role
 from ambassade.accounts.permissions import get_scoped_or_404, require_role
+from ambassade.lib.api_errors import ErrorOut
+from ambassade.lib.api_inputs import MAX_OFFSET, Id, Text
 from ambassade.programs.models import Enrolment, EnrolmentStatus, Program
 from ambassade.rewards import redemptions, selectors
 from ambassade.rewards.models import PointsEntry, Redemption, RedemptionStatus, Reward
 
 router = Router(tags=["rewards"])
 
-
-class ErrorOut(Schema):
-    detail: str | list[str]
+MAX_LEDGER_PAGE = 500
 
 
 class EntryOut(Schema):
@@ -76,12 +77,12 @@ class RewardOut(Schema):
 
 
 class RedemptionIn(Schema):
-    reward_id: int
-    note: str = ""
+    reward_id: Id
+    note: Text = Field("", max_length=500)
 
 
 class RefusalIn(Schema):
-    reason: str
+    reason: Text = Field(max_length=500)
 
 
 class RedemptionOut(Schema):
@@ -161,15 +162,15 @@ def _redemption_out(redemption: Redemption) -> RedemptionOut:
     summary="My points in a program, and the ledger line by line",
 )
 def points_mine(
-    request: HttpRequest, program: str | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    program: Text | None = None,
+    limit: int = Query(100, ge=1, le=MAX_LEDGER_PAGE),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> PointsOut:
     membership = require_role(_membership(request))
     found = _program(membership, program)
     balances = selectors.member_points(membership=membership, program=found)
-    limit = max(1, min(limit, 500))
-    entries = selectors.ledger(membership=membership, program=found)[
-        max(offset, 0) : offset + limit
-    ]
+    entries = selectors.ledger(membership=membership, program=found)[offset : offset + limit]
     return PointsOut(
         program_slug=found.slug,
         lifetime=balances.lifetime,
@@ -188,15 +189,13 @@ def points_mine(
 )
 def leaderboard(
     request: HttpRequest,
-    program: str | None = None,
-    period: str = "30d",
-    department: str | None = None,
+    program: Text | None = None,
+    period: Literal["30d", "month", "quarter", "all"] = "30d",
+    department: Text | None = None,
     wave_id: int | None = None,
 ) -> LeaderboardOut:
     membership = require_role(_membership(request))
     found = _program(membership, program)
-    if period not in selectors.PERIODS:
-        period = "30d"
     start, end = selectors.period_bounds(period, program=found, now=timezone.now())
     wave = found.waves.filter(pk=wave_id).first() if wave_id is not None else None
     board = selectors.leaderboard_with_me(
@@ -231,7 +230,7 @@ def leaderboard(
     response={200: list[RewardOut], 403: ErrorOut, 404: ErrorOut},
     summary="The rewards offered in a program",
 )
-def catalog(request: HttpRequest, program: str | None = None) -> list[Reward]:
+def catalog(request: HttpRequest, program: Text | None = None) -> list[Reward]:
     membership = require_role(_membership(request))
     found = _program(membership, program)
     return list(Reward.objects.filter(program=found, is_active=True))
@@ -244,8 +243,8 @@ def catalog(request: HttpRequest, program: str | None = None) -> list[Reward]:
 )
 def redemptions_list(
     request: HttpRequest,
-    program: str | None = None,
-    status: str | None = None,
+    program: Text | None = None,
+    status: RedemptionStatus | None = None,
     everyone: bool = False,
 ) -> list[RedemptionOut]:
     membership = require_role(_membership(request))
@@ -258,8 +257,6 @@ def redemptions_list(
     else:
         queryset = queryset.filter(membership=membership)
     if status is not None:
-        if status not in RedemptionStatus.values:
-            raise ValidationError(_("Unknown status: %(status)s.") % {"status": status})
         queryset = queryset.filter(status=status)
     return [_redemption_out(r) for r in queryset.order_by("-requested_at", "-id")[:500]]
 

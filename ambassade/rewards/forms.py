@@ -111,3 +111,24 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Colleagues see “Anonymous ambassador” instead of your name and department."),
     )
+
+
+class AdjustPointsForm(forms.Form):
+    """Points a manager adds (or takes, with a minus sign) by hand, and why."""
+
+    membership = forms.TypedChoiceField(label=_("Ambassador"), coerce=int)
+    points = forms.IntegerField(
+        label=_("Points"),
+        min_value=-10_000,
+        max_value=10_000,
+        help_text=_("A negative number takes points away, e.g. -20."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("The ambassador reads it on their points page."),
+    )
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].choices = [("", "—"), *members]  # type: ignore[attr-defined]

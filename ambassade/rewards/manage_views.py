@@ -14,8 +14,15 @@ from django.views.decorators.http import require_POST
 
 from ambassade.accounts.models import Role
 from ambassade.accounts.permissions import OrgRequest, org_view
+from ambassade.audit.services import export_record
 from ambassade.rewards import redemptions, selectors, services
-from ambassade.rewards.forms import ChallengeForm, PointsRulesForm, RefuseForm, RewardForm
+from ambassade.rewards.forms import (
+    AdjustPointsForm,
+    ChallengeForm,
+    PointsRulesForm,
+    RefuseForm,
+    RewardForm,
+)
 from ambassade.rewards.models import Challenge, CuratorPick, Redemption, RedemptionStatus, Reward
 from ambassade.rewards.views import (
     PERIOD_LABELS,
@@ -261,6 +268,9 @@ def leaderboard_csv(request: OrgRequest) -> HttpResponse:
     rows = selectors.leaderboard(
         program=program, start=start, end=end, limit=0, wave=wave, department=department
     )
+    export_record(
+        actor=request.membership, table="leaderboard", fmt="csv", now=timezone.now(), obj=program
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="leaderboard-{program.slug}-{period}.csv"'
@@ -298,3 +308,50 @@ def pick(request: OrgRequest, pk: int) -> HttpResponse:
     if CuratorPick.objects.filter(share=share).exists():
         messages.success(request, _("Share picked: its author earns the “Curator's pick” badge."))
     return redirect(with_program("rewards:picks", share.program))
+
+
+@org_view(Role.MANAGER)
+def adjust(request: OrgRequest) -> HttpResponse:
+    """Add or take points by hand, with a reason; the recent adjustments of the program."""
+    program = program_for(request)
+    if program is None:
+        return no_program(request)
+    members = selectors.adjustable_members(program=program, manager=request.membership)
+    form = AdjustPointsForm(
+        request.POST if request.method == "POST" else None,
+        members=members,
+        initial={"membership": request.GET.get("member")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.points_adjust(
+                actor=request.membership,
+                program=program,
+                membership_id=form.cleaned_data["membership"],
+                points=form.cleaned_data["points"],
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(points)+d points for %(name)s.")
+                % {"points": entry.points, "name": entry.membership.user.full_name},
+            )
+            return redirect(with_program("rewards:adjust", program))
+    return render(
+        request,
+        "rewards/adjust.html",
+        _context(
+            request,
+            program,
+            form=form,
+            adjustments=selectors.adjustments(program=program),
+        ),
+    )

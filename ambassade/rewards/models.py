@@ -32,6 +32,8 @@ class Rule(models.TextChoices):
     TRAINING_MODULE = "training_module", _("Training module completed")
     EVENT_ATTENDED = "event_attended", _("Event attended")
     WEEKLY_STREAK = "weekly_streak", _("Weekly streak")
+    # Points a manager adds or takes by hand, with a reason (rewards.services.points_adjust).
+    ADJUSTMENT = "adjustment", _("Adjustment by a manager")
 
 
 # The defaults of a new program's rules (points per event).

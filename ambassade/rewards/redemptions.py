@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from ambassade.accounts.models import Membership, Role
 from ambassade.accounts.notifications import Message, notify
 from ambassade.accounts.permissions import require_role
+from ambassade.audit.models import AuditAction
+from ambassade.audit.services import audit_record
 from ambassade.programs.models import EnrolmentStatus, Program
 from ambassade.rewards.models import (
     HOLDING_STATUSES,
@@ -176,6 +178,22 @@ def _decidable(actor: Membership, redemption_id: int) -> Redemption:
     return redemption
 
 
+def _audit(
+    *, actor: Membership, redemption: Redemption, action: AuditAction, now: datetime
+) -> None:
+    """A decision on a request, in the audit log: the reason for a refusal stays out."""
+    audit_record(
+        organization=actor.organization,
+        actor=actor,
+        action=action,
+        now=now,
+        subject=redemption.membership,
+        obj=redemption,
+        object_label=redemption.reward.name,
+        details={"points": redemption.points_cost, "value": str(redemption.monetary_value)},
+    )
+
+
 def _tell_requester(*, redemption: Redemption, now: datetime, compose_text: str) -> None:
     member = redemption.membership
     notify(
@@ -201,6 +219,7 @@ def redemption_approve(*, actor: Membership, redemption_id: int, now: datetime) 
         redemption.decided_at = now
         redemption.decided_by = actor
         redemption.save(update_fields=["status", "decided_at", "decided_by"])
+        _audit(actor=actor, redemption=redemption, action=AuditAction.REWARD_APPROVED, now=now)
         _tell_requester(
             redemption=redemption,
             now=now,
@@ -227,6 +246,7 @@ def redemption_refuse(
         redemption.decided_by = actor
         redemption.refusal_reason = reason[:500]
         redemption.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason"])
+        _audit(actor=actor, redemption=redemption, action=AuditAction.REWARD_REFUSED, now=now)
         _tell_requester(
             redemption=redemption,
             now=now,
@@ -258,6 +278,7 @@ def redemption_fulfil(*, actor: Membership, redemption_id: int, now: datetime) -
         redemption.status = RedemptionStatus.FULFILLED
         redemption.fulfilled_at = now
         redemption.save(update_fields=["status", "fulfilled_at"])
+        _audit(actor=actor, redemption=redemption, action=AuditAction.REWARD_FULFILLED, now=now)
     return redemption
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ambassade.accounts.models import Membership
+from ambassade.accounts.selectors import display_name, former_members_q
 from ambassade.programs.models import EnrolmentStatus, Program, Wave
 from ambassade.rewards.models import (
     HOLDING_STATUSES,
@@ -19,6 +20,7 @@ from ambassade.rewards.models import (
     PointsEntry,
     Redemption,
     RewardsProfile,
+    Rule,
 )
 from ambassade.rewards.services import local_day_start, local_zone
 
@@ -134,7 +136,7 @@ def _rows(standings: list[tuple[int, int]], *, only: set[int]) -> list[Leaderboa
         rows.append(
             LeaderboardRow(
                 rank=position,
-                name=_("Anonymous ambassador") if hidden else member.user.full_name,
+                name=_("Anonymous ambassador") if hidden else display_name(member),
                 department="" if hidden else member.department,
                 points=points,
                 membership_id=member_id,
@@ -292,4 +294,26 @@ def budget_of(*, program: Program) -> Budget:
         committed=Decimal(sums["committed"] or 0),
         currency=program.budget_currency,
         requests={str(k): int(v) for k, v in counts.items()},
+    )
+
+
+def adjustable_members(*, program: Program, manager: Membership) -> list[tuple[int, str]]:
+    """(membership id, name) of the program's ambassadors a manager may adjust: not themselves."""
+    members = (
+        Membership.objects.filter(enrolments__program=program)
+        .exclude(pk=manager.pk)
+        .exclude(former_members_q())
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+        .distinct()
+    )
+    return [(member.pk, member.user.full_name or member.user.email) for member in members]
+
+
+def adjustments(*, program: Program, limit: int = 50) -> QuerySet[PointsEntry]:
+    """The latest points added or taken by hand in a program."""
+    return (
+        PointsEntry.objects.filter(program=program, rule=Rule.ADJUSTMENT)
+        .select_related("membership__user")
+        .order_by("-created_at", "-id")[:limit]
     )

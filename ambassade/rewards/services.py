@@ -20,8 +20,11 @@ from django.utils.translation import gettext as _
 
 from ambassade.accounts.models import Membership, Network, Organization, Role
 from ambassade.accounts.permissions import require_role
+from ambassade.audit.models import AuditAction
+from ambassade.audit.services import audit_record
 from ambassade.programs.models import Program
 from ambassade.rewards.models import (
+    HOLDING_STATUSES,
     AmbassadorVisitor,
     Challenge,
     ChallengeMetric,
@@ -30,6 +33,7 @@ from ambassade.rewards.models import (
     EntryNote,
     PointsEntry,
     PointsRules,
+    Redemption,
     RewardsProfile,
     Rule,
 )
@@ -126,11 +130,11 @@ def points_rules_update(
     with transaction.atomic():
         rules = points_rules_ensure(program=program)
         rules = PointsRules.objects.select_for_update().get(pk=rules.pk)
-        changed = False
+        changed = []
         for name, value in values.items():
             if getattr(rules, name) != value:
                 setattr(rules, name, value)
-                changed = True
+                changed.append(name)
         if not changed:
             return rules
         rules.full_clean(exclude=["program"])
@@ -139,6 +143,18 @@ def points_rules_update(
         rules.version += 1
         rules.updated_at = now
         rules.save()
+        audit_record(
+            organization=actor.organization,
+            actor=actor,
+            action=AuditAction.POINTS_RULES_CHANGED,
+            now=now,
+            obj=program,
+            object_label=program.name,
+            details={
+                "fields": [name for name in RULE_FIELDS if name in changed],
+                "version": rules.version,
+            },
+        )
         return rules
 
 
@@ -206,6 +222,8 @@ def points_award(
         code = Rule(rule)
     except ValueError as exc:
         raise ValidationError(_("Unknown points rule: %(rule)s.") % {"rule": rule}) from exc
+    if code == Rule.ADJUSTMENT:
+        raise ValidationError(_("Adjustments are made by a manager, with a reason."))
     if share is None and isinstance(source, Share):
         share = source
     if conversion is None and isinstance(source, Conversion):
@@ -294,6 +312,95 @@ def points_correct(*, entry: PointsEntry, note: str, now: datetime) -> PointsEnt
             )
     except IntegrityError:
         return None
+
+
+MAX_ADJUSTMENT = 10_000
+
+
+def points_adjust(
+    *,
+    actor: Membership,
+    program: Program,
+    membership_id: int,
+    points: int,
+    reason: str,
+    now: datetime,
+) -> PointsEntry:
+    """A manager adds points to an ambassador's, or takes some away, with a reason.
+
+    The reason is shown to the ambassador on their points page; the audit log
+    records who did it and how many points. Nobody adjusts their own points,
+    and a balance never goes below zero.
+    """
+    require_role(actor, Role.MANAGER)
+    if program.organization_id != actor.organization_id:
+        raise Http404(_("Not found."))
+    reason = " ".join(reason.split())
+    errors: dict[str, list[str]] = {}
+    if points == 0 or abs(points) > MAX_ADJUSTMENT:
+        errors["points"] = [
+            _("Enter a number of points other than 0, between -%(max)d and %(max)d.")
+            % {"max": MAX_ADJUSTMENT}
+        ]
+    if not reason:
+        errors["reason"] = [_("Say why: the ambassador reads it on their points page.")]
+    if membership_id == actor.pk:
+        errors["membership"] = [_("You cannot adjust your own points.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        member = (
+            Membership.objects.select_for_update()
+            .filter(
+                pk=membership_id,
+                organization_id=actor.organization_id,
+                enrolments__program=program,
+            )
+            .first()
+        )
+        if member is None:
+            raise ValidationError({"membership": [_("Choose a member of the program.")]})
+        if points < 0:
+            earned = PointsEntry.objects.filter(membership=member, program=program).aggregate(
+                total=Sum("points")
+            )["total"]
+            held = Redemption.objects.filter(
+                membership=member, program=program, status__in=HOLDING_STATUSES
+            ).aggregate(total=Sum("points_cost"))["total"]
+            balance = int(earned or 0) - int(held or 0)
+            if balance + points < 0:
+                raise ValidationError(
+                    {
+                        "points": [
+                            _("This takes more points than they have to spend (%(balance)d).")
+                            % {"balance": balance}
+                        ]
+                    }
+                )
+        record = audit_record(
+            organization=actor.organization,
+            actor=actor,
+            action=AuditAction.POINTS_CORRECTED,
+            now=now,
+            subject=member,
+            obj=program,
+            object_label=program.name,
+            details={"points": points},
+        )
+        # The source of hand-made points is the audit entry that records who made them.
+        return PointsEntry.objects.create(
+            membership=member,
+            program=program,
+            rule=Rule.ADJUSTMENT,
+            points=points,
+            reason=reason[:300],
+            source_type=ContentType.objects.get_for_model(record),
+            source_id=record.pk,
+            rule_version=points_rules_ensure(program=program).version,
+            note=EntryNote.MANUAL,
+            occurred_at=now,
+            created_at=now,
+        )
 
 
 # ---------------------------------------------------------------------------

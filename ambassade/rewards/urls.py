@@ -26,6 +26,7 @@ urlpatterns = [
     path("manage/approvals/", manage_views.approvals, name="approvals"),
     path("manage/approvals/<int:pk>/<str:action>/", manage_views.decide, name="redemption_decide"),
     path("manage/budget/", manage_views.budget, name="budget"),
+    path("manage/adjust/", manage_views.adjust, name="adjust"),
     path("picks/", manage_views.picks, name="picks"),
     path("picks/<int:pk>/", manage_views.pick, name="pick"),
 ]

@@ -14,9 +14,11 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from ambassade.accounts.models import Membership, Role, SocialAccount
+from ambassade.accounts.models import Membership, Network, Role, SocialAccount
 from ambassade.accounts.permissions import get_scoped_or_404, require_role, scoped
 from ambassade.content.models import ContentItem
+from ambassade.lib.api_errors import ErrorOut
+from ambassade.lib.api_inputs import BoundedPagination, Id, Text
 from ambassade.sharing.models import Share
 from ambassade.sharing.services import share_create
 from ambassade.tracking.selectors import (
@@ -31,6 +33,7 @@ router = Router(tags=["shares"])
 
 # Who may read the clicks of someone else's share in their organization.
 CLICK_READERS = (Role.CURATOR, Role.MANAGER, Role.ADMIN)
+MAX_COMMENTARY = 3000
 
 
 class ShareOut(Schema):
@@ -98,10 +101,10 @@ class ShareClicksOut(Schema):
 
 
 class ShareIn(Schema):
-    item_id: int
-    network: str = Field(description="linkedin, x, facebook, bluesky, mastodon, threads…")
-    commentary: str = Field(description="The ambassador's own words.")
-    social_account_id: int | None = Field(
+    item_id: Id
+    network: Network
+    commentary: Text = Field(max_length=MAX_COMMENTARY, description="The ambassador's own words.")
+    social_account_id: Id | None = Field(
         None, description="One of your accounts on that network; the first one if omitted."
     )
 
@@ -120,17 +123,17 @@ class ShareCreatedOut(Schema):
     )
 
 
-class ErrorOut(Schema):
-    detail: str | list[str]
-
-
 def _membership(request: HttpRequest) -> Membership:
     membership: Membership = request.auth  # type: ignore[attr-defined]
     return membership
 
 
-@router.get("/mine", response=list[ShareOut], summary="My shares, newest first")
-@paginate
+@router.get(
+    "/mine",
+    response={200: list[ShareOut], 403: ErrorOut},
+    summary="My shares, newest first",
+)
+@paginate(BoundedPagination)
 def shares_mine(request: HttpRequest) -> QuerySet[Share]:
     membership = require_role(_membership(request), Role.AMBASSADOR)
     shares = scoped(Share.objects.all(), membership.organization).filter(

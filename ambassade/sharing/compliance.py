@@ -25,7 +25,9 @@ from ambassade.content.models import ContentItem
 from ambassade.sharing.models import Share
 
 DISCLOSURE_SEPARATOR = "\n\n"
-_WORD = re.compile(r"\w+")
+# Inside a word: letters, digits, "_", accents and other marks, and the invisible
+# characters (zero-width spaces and joiners, soft hyphens) a reader does not see.
+_IN_WORD = re.compile(r"[\w\u00ad\u034f\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 class ShareTooSoon(ValidationError):
@@ -36,11 +38,43 @@ class ShareTooSoon(ValidationError):
         self.suggested_at = suggested_at
 
 
+def _in_word(char: str) -> bool:
+    return bool(_IN_WORD.match(char)) or unicodedata.category(char)[0] == "M"
+
+
+def _bare(word: str) -> str:
+    """A word's letters and digits only, without accents (compatibility forms unfolded)."""
+    return "".join(
+        char
+        for char in unicodedata.normalize("NFKD", word)
+        if char.isalnum() or char == "_"  # accents, joiners and the like go
+    )
+
+
+def _fold(word: str) -> str:
+    # Case folding may bring accents back ("İ" → "i̇"): bared again after it. The
+    # Turkish dotless "ı" is an "i" without its dot, so that "KIZ" is "kız".
+    return _bare(_bare(word).casefold()).replace("ı", "i")
+
+
 def words(text: str) -> list[str]:
-    """The words of ``text`` without case or accents: "Confidentièl" → ["confidentiel"]."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _WORD.findall(bare.casefold())
+    """The words of ``text`` without case or accents: "Confidentièl" → ["confidentiel"].
+
+    Words are cut where a reader sees them end (spaces, punctuation, symbols),
+    before anything is unfolded: "coŀlegi" stays one word, although its "ŀ" is an
+    "l" and a middle dot.
+    """
+    found: list[str] = []
+    current: list[str] = []
+    for char in text:
+        if _in_word(char):
+            current.append(char)
+        elif current:
+            found.append("".join(current))
+            current = []
+    if current:
+        found.append("".join(current))
+    return [folded for folded in map(_fold, found) if folded]
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
@@ -67,10 +101,19 @@ def blocked_terms(text: str, blocked: list[str]) -> list[str]:
     return found
 
 
+def mentions_disclosure(text: str, disclosure: str) -> bool:
+    """Whether ``text`` holds the disclosure on its own, whatever its case.
+
+    "#AcmeCorp" does not hold "#Acme": glued to a longer word, it is another tag.
+    """
+    pattern = rf"(?<!\w){re.escape(disclosure.casefold())}(?!\w)"
+    return re.search(pattern, text.casefold()) is not None
+
+
 def with_disclosure(commentary: str, disclosure: str) -> str:
     """The commentary with the required disclosure at the end, unless already written."""
     disclosure = disclosure.strip()
-    if not disclosure or disclosure.casefold() in commentary.casefold():
+    if not disclosure or mentions_disclosure(commentary, disclosure):
         return commentary
     return f"{commentary}{DISCLOSURE_SEPARATOR}{disclosure}"
 

@@ -11,14 +11,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import ValidationError as SchemaError
 
+from ambassade.lib.api_inputs import Moment, Text
+from ambassade.lib.ratelimit import (
+    RateDecision,
+    client_fingerprint,
+    rate_limit_hit,
+    rate_limit_peek,
+)
 from ambassade.tracking.conversions import (
     ConversionRefused,
     ConversionReport,
@@ -72,20 +80,26 @@ call answers 201, the next ones 200 with the conversion already recorded.
 **Refusals**, always with a JSON `detail`: 400 malformed body, 401 bad or
 stale signature, 404 unknown click id (or a click of another organization),
 422 a click by a bot or a link preview, or older than the organization's
-attribution window (30 days unless set otherwise).
+attribution window (30 days unless set otherwise), 429 too many requests (see
+the `Retry-After` header, in seconds).
+
+**Rate limits**, per minute: 600 signed requests per organization, 30 wrongly
+signed requests per client (unless the instance sets others).
 """
 
 
 class ConversionIn(Schema):
-    click_id: str = Field(description="The `amb_cid` that Ambassade added to the link.")
+    click_id: Text = Field(
+        max_length=64, description="The `amb_cid` that Ambassade added to the link."
+    )
     type: ConversionKind = Field(description="job_application, lead, sign_up, purchase or custom.")
-    label: str = Field("", description="What a custom conversion is (custom only).")
+    label: Text = Field("", description="What a custom conversion is (custom only).")
     value: Decimal | None = Field(None, description="An amount, e.g. 1200.00.")
-    currency: str = Field("", description="ISO 4217 code of the value, e.g. EUR.")
-    external_id: str = Field(
+    currency: Text = Field("", description="ISO 4217 code of the value, e.g. EUR.")
+    external_id: Text = Field(
         "", description="Your own id (application number…): the same id twice is one conversion."
     )
-    occurred_at: datetime | None = Field(
+    occurred_at: Moment | None = Field(
         None, description="When it happened, ISO 8601 with a time zone; now if omitted."
     )
 
@@ -131,9 +145,33 @@ def _error(status: int, detail: Any, code: str) -> Status[ConversionErrorOut]:
     return Status(status, ConversionErrorOut(detail=detail, code=code))
 
 
+def _rate_limited(response: HttpResponse, decision: RateDecision) -> Status[ConversionErrorOut]:
+    response["Retry-After"] = str(decision.retry_after)
+    return _error(429, _("Too many requests: try again later."), "rate_limited")
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema with its ``$defs`` written in place: in the OpenAPI document a
+    ``#/$defs/…`` reference would point at the document's root, where nothing is."""
+    defs = schema.pop("$defs", {})
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, list):
+            return [expand(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        if str(node.get("$ref", "")).startswith("#/$defs/"):
+            target = defs[node["$ref"].removeprefix("#/$defs/")]
+            return expand({**target, **{k: v for k, v in node.items() if k != "$ref"}})
+        return {key: expand(value) for key, value in node.items()}
+
+    result: dict[str, Any] = expand(schema)
+    return result
+
+
 _BODY_SCHEMA = {
     "required": True,
-    "content": {"application/json": {"schema": ConversionIn.model_json_schema()}},
+    "content": {"application/json": {"schema": _inlined(ConversionIn.model_json_schema())}},
 }
 _SIGNATURE_HEADERS = [
     {
@@ -161,14 +199,23 @@ _SIGNATURE_HEADERS = [
         401: ConversionErrorOut,
         404: ConversionErrorOut,
         422: ConversionErrorOut,
+        429: ConversionErrorOut,
     },
     summary="Report a conversion (signed server to server)",
     description=SIGNATURE_DOC,
     openapi_extra={"requestBody": _BODY_SCHEMA, "parameters": _SIGNATURE_HEADERS},
 )
-def conversions_create(request: HttpRequest) -> Status[Any]:
+def conversions_create(request: HttpRequest, response: HttpResponse) -> Status[Any]:
     now = timezone.now()
     body = request.body
+    # Wrong signatures per client (address only: an attacker changes user agents at will).
+    client = client_fingerprint(request, now=now, with_agent=False)
+    failures = settings.AMBASSADE_CONVERSIONS_FAILURES_PER_MINUTE
+    refused = rate_limit_peek(
+        "conversions-refused", client, limit=failures, window_seconds=60, now=now
+    )
+    if refused.count >= failures:
+        return _rate_limited(response, refused)
     try:
         organization = signature_verify(
             organization_slug=request.headers.get("X-Ambassade-Organization", "").strip(),
@@ -178,7 +225,18 @@ def conversions_create(request: HttpRequest) -> Status[Any]:
             now=now,
         )
     except SignatureInvalid as exc:
+        rate_limit_hit("conversions-refused", client, limit=failures, window_seconds=60, now=now)
         return _error(401, str(exc), "invalid_signature")
+    # Only signed requests count against the organization's budget.
+    signed = rate_limit_hit(
+        "conversions",
+        f"org:{organization.pk}",
+        limit=settings.AMBASSADE_CONVERSIONS_RATE_PER_MINUTE,
+        window_seconds=60,
+        now=now,
+    )
+    if signed.limited:
+        return _rate_limited(response, signed)
     if len(body) > MAX_BODY:
         return _error(400, _("The body is too large."), "invalid")
     try:

@@ -5,20 +5,18 @@ with CORS headers and no cookie of Ambassade's is involved: the click id
 travels in the body. A browser report can be forged by anyone, so it is marked
 ``client``, accepted only for a known human click within the attribution
 window, once per (click, type, external id), and rate-limited per click and
-per client. The client is known by a hash of its address with the day's salt,
-never by the address itself.
+per client (``ambassade.lib.ratelimit``). The client is known by a hash of its
+address and user agent with the day's salt, never by the address itself.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -28,10 +26,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ambassade.lib.ratelimit import RateDecision, client_fingerprint, rate_limit_hit
 from ambassade.tracking.conversions import ConversionRefused, ConversionReport, conversion_record
 from ambassade.tracking.models import ConversionSource
-from ambassade.tracking.services import daily_salt
-from ambassade.tracking.views import client_ip
 
 MAX_BODY = 4096
 WINDOW_SECONDS = 3600
@@ -54,24 +51,10 @@ def _answer(status: int, **body: Any) -> HttpResponse:
     return _cors(JsonResponse(body, status=status))
 
 
-def _over_limit(key: str, limit: int, now: datetime) -> bool:
-    """Count one hit in the current hour's window; True when past ``limit``."""
-    window = int(now.timestamp()) // WINDOW_SECONDS
-    full_key = f"ambassade:beacon:{key}:{window}"
-    if cache.add(full_key, 1, timeout=WINDOW_SECONDS + 60):
-        return limit < 1
-    try:
-        count = cache.incr(full_key)
-    except ValueError:  # expired between add and incr
-        cache.add(full_key, 1, timeout=WINDOW_SECONDS + 60)
-        count = 1
-    return count > limit
-
-
-def client_key(*, ip: str, user_agent: str, now: datetime) -> str:
-    """Who is asking, for rate limiting only: unlinkable across days, no address kept."""
-    salt = daily_salt(now.date())
-    return hashlib.sha256(f"beacon|{salt}|{ip}|{user_agent}".encode()).hexdigest()[:32]
+def _rate_limited(decision: RateDecision) -> HttpResponse:
+    response = _answer(429, detail=_("Too many reports: try again later."), code="rate_limited")
+    response["Retry-After"] = str(decision.retry_after)
+    return response
 
 
 class BadReport(Exception):
@@ -106,11 +89,15 @@ def beacon(request: HttpRequest) -> HttpResponse:
     if request.method == "OPTIONS":
         return _cors(HttpResponse(status=204))
     now = timezone.now()
-    ip = client_ip(request)
-    user_agent = request.headers.get("User-Agent", "")
-    client = client_key(ip=ip, user_agent=user_agent, now=now)
-    if _over_limit(f"client:{client}", PER_CLIENT_LIMIT, now):
-        return _answer(429, detail=_("Too many reports: try again later."), code="rate_limited")
+    by_client = rate_limit_hit(
+        "beacon-client",
+        client_fingerprint(request, now=now),
+        limit=PER_CLIENT_LIMIT,
+        window_seconds=WINDOW_SECONDS,
+        now=now,
+    )
+    if by_client.limited:
+        return _rate_limited(by_client)
     try:
         data = _payload(request)
     except BadReport as exc:
@@ -119,8 +106,11 @@ def beacon(request: HttpRequest) -> HttpResponse:
     if not click_id:
         return _answer(400, detail=_("The click id (cid) is missing."), code="invalid")
     click_key = hashlib.sha256(click_id.encode()).hexdigest()[:32]
-    if _over_limit(f"click:{click_key}", PER_CLICK_LIMIT, now):
-        return _answer(429, detail=_("Too many reports: try again later."), code="rate_limited")
+    by_click = rate_limit_hit(
+        "beacon-click", click_key, limit=PER_CLICK_LIMIT, window_seconds=WINDOW_SECONDS, now=now
+    )
+    if by_click.limited:
+        return _rate_limited(by_click)
     occurred_at = None
     if raw_time := _text(data, "occurredAt", "occurred_at"):
         try:

@@ -9,6 +9,11 @@ Django view), one ``os.write`` of the click to the spool (``ingest``), and a
 (unknown codes, whose 404 page Django renders; other methods; a plain-HTTP
 request when HTTPS is enforced), goes to Django unchanged.
 
+Unknown and malformed codes are limited per client (``not_found_hit``: the
+address hashed with the day's salt, counted in the process's memory), so that
+nobody walks the code space; a client over the limit gets a small 429 page
+from here, without Django. A valid code is never limited: a click is never lost.
+
 ``Redirector`` holds the process's link cache, salts and click ingest, and runs
 the background thread that flushes clicks, watches for link changes and keeps
 the salts ready. The Django view uses the same ``Redirector`` (``default_redirector``).
@@ -37,11 +42,13 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from ambassade.lib.ratelimit import MemoryRateLimiter, RateDecision, address_fingerprint
 from ambassade.tracking.cache import (
     LinkCache,
     LinkEntry,
     LinkLookupError,
     SaltCache,
+    day_number,
     release_connection,
 )
 from ambassade.tracking.ingest import ClickIngest
@@ -54,6 +61,20 @@ logger = logging.getLogger(__name__)
 
 # The codes ``ambassade.lib.codes.random_code`` draws. Anything else is Django's to refuse.
 CODE = re.compile(r"[0-9A-Za-z]{1,16}").fullmatch
+# Set in the WSGI environ when the fast path has counted an unknown code, so that
+# the Django view rendering its 404 page does not count it a second time.
+NOT_FOUND_COUNTED = "ambassade.not_found_counted"
+# The settings ``Redirector.from_settings`` reads: a change rebuilds the redirector.
+REDIRECTOR_SETTINGS = frozenset(
+    {
+        "AMBASSADE_CLICK_FLUSH",
+        "AMBASSADE_CLICK_FLUSH_SECONDS",
+        "AMBASSADE_SPOOL_DIR",
+        "AMBASSADE_LINK_CACHE_SECONDS",
+        "AMBASSADE_LINK_CACHE_PRELOAD",
+        "AMBASSADE_TRUST_X_FORWARDED_FOR",
+    }
+)
 
 
 def environ_client_ip(environ: dict[str, Any] | WSGIEnvironment, *, trust_forwarded: bool) -> str:
@@ -89,6 +110,7 @@ class Redirector:
         self._stop = threading.Event()
         self._start_lock = threading.Lock()
         self._links_checked = 0.0
+        self.not_found = MemoryRateLimiter(window_seconds=60)
         os.register_at_fork(after_in_child=self._forget_thread)
 
     @classmethod
@@ -112,6 +134,19 @@ class Redirector:
     def resolve(self, code: str) -> LinkEntry | None:
         """The live link; None when unknown or disabled; LinkLookupError when nobody can tell."""
         return self.links.get(code)
+
+    def not_found_hit(self, *, ip: str, now: float) -> RateDecision:
+        """Count an unknown or malformed code asked by this client; say whether it is over.
+
+        The key is the address hashed with the day's salt (no user agent: a
+        scanner would change it at will), kept in this process's memory only.
+        """
+        salt = self.salts.salt(day_number(now))
+        return self.not_found.hit(
+            address_fingerprint(ip, salt=salt),
+            limit=settings.AMBASSADE_REDIRECT_NOT_FOUND_PER_MINUTE,
+            now=now,
+        )
 
     def answer(
         self,
@@ -246,22 +281,54 @@ def default_redirector() -> Redirector:
 @receiver(setting_changed)
 def _settings_changed(*, setting: str, **kwargs: Any) -> None:
     global _default
-    if setting.startswith("AMBASSADE_") and _default is not None:
+    if setting in REDIRECTOR_SETTINGS and _default is not None:
         _default.stop()
         _default = None
+
+
+# The headers of the redirector's own small pages (503, 429): nothing to load, run or leak.
+SMALL_PAGE_HEADERS = (
+    ("Content-Type", "text/html; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+    ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+)
+_SMALL_PAGE_STYLE = (
+    "body{font-family:system-ui,sans-serif;color:#1d2433;max-width:36rem;"
+    "margin:3rem auto;padding:0 1rem;line-height:1.5}"
+)
+
+
+def _small_page(title: str, text: str) -> bytes:
+    return (
+        f'<!doctype html><html lang="{settings.LANGUAGE_CODE}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · Ambassade</title><style>{_SMALL_PAGE_STYLE}</style></head>"
+        f"<body><main><h1>{escape(title)}</h1><p>{escape(text)}</p></main></body></html>"
+    ).encode()
 
 
 def unavailable_page() -> bytes:
     """The page for a code not in memory while the database is down (French by default)."""
     with translation.override(settings.LANGUAGE_CODE):
-        title = escape(gettext("Link temporarily unavailable"))
-        text = escape(gettext("We cannot open this link right now. Please try again in a minute."))
-    return (
-        f'<!doctype html><html lang="{settings.LANGUAGE_CODE}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title} · Ambassade</title></head>"
-        f"<body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
-    ).encode()
+        return _small_page(
+            gettext("Link temporarily unavailable"),
+            gettext("We cannot open this link right now. Please try again in a minute."),
+        )
+
+
+def rate_limited_page() -> bytes:
+    """The page for a client asking too many unknown codes (French by default)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _small_page(
+            gettext("Too many unknown links"),
+            gettext(
+                "Too many links that do not exist were asked from your connection. "
+                "Please wait a minute before trying again."
+            ),
+        )
 
 
 class RedirectApp:
@@ -270,6 +337,7 @@ class RedirectApp:
     def __init__(self, django_app: WSGIApplication) -> None:
         self.django_app = django_app
         self._unavailable: bytes | None = None
+        self._rate_limited: bytes | None = None
         self._base_headers = [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", "0"),
@@ -313,14 +381,19 @@ class RedirectApp:
         try:
             link = redirector.resolve(path[3:])
         except LinkLookupError:
-            return self._answer_unavailable(start_response)
+            return self._answer_unavailable(start_response, secure=secure)
+        ip = environ_client_ip(environ, trust_forwarded=redirector.trust_forwarded)
         if link is None:
+            decision = redirector.not_found_hit(ip=ip, now=time.time())
+            if decision.limited:
+                return self._answer_rate_limited(start_response, decision, secure=secure)
+            environ[NOT_FOUND_COUNTED] = True
             return self.django_app(environ, start_response)  # Django's 404 page
         try:
             location = redirector.answer(
                 link=link,
                 method=method,
-                ip=environ_client_ip(environ, trust_forwarded=redirector.trust_forwarded),
+                ip=ip,
                 user_agent=environ.get("HTTP_USER_AGENT", ""),
                 referrer=environ.get("HTTP_REFERER", ""),
                 purpose=environ.get("HTTP_SEC_PURPOSE", "") or environ.get("HTTP_PURPOSE", ""),
@@ -328,27 +401,55 @@ class RedirectApp:
             )
         except (OSError, DatabaseError):
             logger.exception("A click could be neither spooled nor written: 503 instead of a 302.")
-            return self._answer_unavailable(start_response)
+            return self._answer_unavailable(start_response, secure=secure)
         headers = [("Location", location), *self._base_headers]
         if secure and self._hsts:
             headers += self._hsts
         start_response("302 Found", headers)
         return [b""]
 
-    def _answer_unavailable(self, start_response: StartResponse) -> list[bytes]:
+    def _answer_small_page(
+        self,
+        start_response: StartResponse,
+        status: str,
+        body: bytes,
+        *,
+        retry_after: int,
+        secure: bool,
+    ) -> list[bytes]:
+        headers = [
+            *SMALL_PAGE_HEADERS,
+            ("Content-Length", str(len(body))),
+            ("Retry-After", str(retry_after)),
+        ]
+        if secure and self._hsts:
+            headers += self._hsts
+        start_response(status, headers)
+        return [body]
+
+    def _answer_unavailable(self, start_response: StartResponse, *, secure: bool) -> list[bytes]:
         if self._unavailable is None:
             self._unavailable = unavailable_page()
-        body = self._unavailable
-        start_response(
+        return self._answer_small_page(
+            start_response,
             "503 Service Unavailable",
-            [
-                ("Content-Type", "text/html; charset=utf-8"),
-                ("Content-Length", str(len(body))),
-                ("Cache-Control", "no-store"),
-                ("Retry-After", "30"),
-            ],
+            self._unavailable,
+            retry_after=30,
+            secure=secure,
         )
-        return [body]
+
+    def _answer_rate_limited(
+        self, start_response: StartResponse, decision: RateDecision, *, secure: bool
+    ) -> list[bytes]:
+        if self._rate_limited is None:
+            self._rate_limited = rate_limited_page()
+        return self._answer_small_page(
+            start_response,
+            "429 Too Many Requests",
+            self._rate_limited,
+            retry_after=decision.retry_after,
+            secure=secure,
+        )
 
 
 def wrap(django_app: WSGIApplication) -> Callable[..., Iterable[bytes]]:

@@ -18,6 +18,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, TruncDate
 
 from ambassade.accounts.models import Network, Organization
+from ambassade.accounts.selectors import person_name
 from ambassade.programs.models import Program
 from ambassade.sharing.models import Share
 from ambassade.tracking.models import Click, Conversion, ConversionKind
@@ -269,7 +270,7 @@ def conversions_by_ambassador(*, program: Program, limit: int = 10) -> list[Amba
     )
     return [
         AmbassadorConversions(
-            name=row["share__ambassador__full_name"] or row["share__ambassador__email"],
+            name=person_name(row["share__ambassador__full_name"], row["share__ambassador__email"]),
             conversions=row["total"],
             human_clicks=clicks.get(row["share__ambassador_id"], 0),
         )

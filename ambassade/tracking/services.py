@@ -9,38 +9,75 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ambassade.lib.codes import random_code
 from ambassade.sharing.models import Share
 from ambassade.tracking.bots import classify_request, user_agent_family
-from ambassade.tracking.cache import CLICK_ID_PARAM, LinkEntry, SaltCache, day_number
+from ambassade.tracking.cache import (
+    CLICK_ID_PARAM,
+    LinkEntry,
+    SaltCache,
+    day_number,
+    is_safe_destination,
+)
 from ambassade.tracking.models import Click, DailySalt, LinkGeneration, TrackedLink, Trigger
 from ambassade.tracking.spool import ClickRow
 
 ATTRIBUTION_PARAMS = {"utm_source", "utm_medium", "utm_campaign", "utm_content", CLICK_ID_PARAM}
+CODE_LENGTH = 10  # characters of a link's code: about 59 bits
+
+
+def destination_check(url: str) -> str:
+    """``url`` without surrounding spaces, when a tracked link may send readers there.
+
+    Only plain http(s) addresses that browsers read with the same host as we do
+    (``cache.is_safe_destination``); anything else would make the redirector an
+    open redirect, or send readers elsewhere than the item shows.
+    """
+    url = url.strip()
+    if not is_safe_destination(url):
+        raise ValidationError(
+            _(
+                "This item's address cannot be used for a tracked link: it must be a plain "
+                "web address starting with http:// or https://, without spaces or credentials."
+            ),
+            code="unsafe_destination",
+        )
+    return url
 
 
 def destination_for(*, url: str, network: str, campaign: str, share_id: int) -> str:
-    """The item URL with the attribution parameters; its own query and fragment kept."""
+    """The item URL with the attribution parameters; its own query and fragment kept.
+
+    The item's own parameters stay as they are, byte for byte, in their order and
+    with their repeats (a server may read "a=1&a=2" or "caf%E9" its own way);
+    only earlier attribution parameters are dropped, so that each is there once,
+    after them. The click id (``amb_cid``) is added last, at each redirect.
+    """
     parts = urlsplit(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k not in ATTRIBUTION_PARAMS
+    kept = [
+        piece
+        for piece in parts.query.split("&")
+        if piece and unquote_plus(piece.partition("=")[0]) not in ATTRIBUTION_PARAMS
     ]
-    query += [
-        ("utm_source", network),
-        ("utm_medium", "employee_advocacy"),
-        ("utm_campaign", campaign),
-        ("utm_content", str(share_id)),
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    attribution = urlencode(
+        [
+            ("utm_source", network),
+            ("utm_medium", "employee_advocacy"),
+            ("utm_campaign", campaign),
+            ("utm_content", str(share_id)),
+        ]
+    )
+    query = "&".join([*kept, attribution])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def with_click_id(destination: str, click_id: str) -> str:
@@ -55,8 +92,10 @@ def short_url(code: str) -> str:
 
 
 def link_create(*, share: Share) -> TrackedLink:
+    """The share's tracked link; ValidationError when the item's address is not safe to send to."""
+    url = destination_check(share.item.url)
     destination = destination_for(
-        url=share.item.url,
+        url=url,
         network=share.network,
         campaign=share.program.slug,
         share_id=share.pk,
@@ -67,9 +106,9 @@ def link_create(*, share: Share) -> TrackedLink:
                 return TrackedLink.objects.create(
                     organization_id=share.organization_id,
                     share=share,
-                    code=random_code(10),
+                    code=random_code(CODE_LENGTH),
                     destination=destination,
-                    plain_url=share.item.url,
+                    plain_url=url,
                     created_at=share.created_at,
                 )
         except IntegrityError:  # pragma: no cover - a 10-character collision

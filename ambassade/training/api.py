@@ -12,6 +12,8 @@ from ninja.responses import Status
 
 from ambassade.accounts.models import Membership
 from ambassade.accounts.permissions import get_scoped_or_404
+from ambassade.lib.api_errors import ErrorOut
+from ambassade.lib.api_inputs import Id, Text
 from ambassade.programs.models import Program
 from ambassade.training import selectors, services
 from ambassade.training.models import Module
@@ -19,9 +21,7 @@ from ambassade.training.rendering import render_markdown
 
 router = Router(tags=["training"])
 
-
-class ErrorOut(Schema):
-    detail: str | list[str]
+MAX_QUESTIONS = 200
 
 
 class ModuleOut(Schema):
@@ -54,7 +54,9 @@ class ModuleDetailOut(ModuleOut):
 
 
 class AttemptIn(Schema):
-    answers: dict[int, list[int]] = Field(description="Question id → the chosen answer ids.")
+    answers: dict[Id, list[Id]] = Field(
+        max_length=MAX_QUESTIONS, description="Question id → the chosen answer ids."
+    )
 
 
 class AttemptOut(Schema):
@@ -78,7 +80,7 @@ class CharterOut(Schema):
 
 
 class AcknowledgeIn(Schema):
-    version_id: int
+    version_id: Id
 
 
 class AcknowledgementOut(Schema):
@@ -207,7 +209,7 @@ def charters_list(request: HttpRequest) -> list[CharterOut]:
     summary="Acknowledge the current version of a program's charter",
 )
 def charter_acknowledge(
-    request: HttpRequest, program_slug: str, payload: AcknowledgeIn
+    request: HttpRequest, program_slug: Text, payload: AcknowledgeIn
 ) -> Status[AcknowledgementOut]:
     membership = _membership(request)
     program = get_scoped_or_404(Program.objects.all(), membership.organization, slug=program_slug)

@@ -1,10 +1,6 @@
-// Accounts pages: confirm destructive actions, copy a token, show the Mastodon field when useful.
+// Accounts pages: copy a token, show the Mastodon field when useful (ambassade.js asks
+// before destructive actions).
 "use strict";
-document.querySelectorAll("form[data-confirm]").forEach((form) => {
-  form.addEventListener("submit", (event) => {
-    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-  });
-});
 document.querySelectorAll("button[data-copy]").forEach((button) => {
   button.addEventListener("click", async () => {
     const input = document.getElementById(button.dataset.copy);

@@ -25,13 +25,8 @@
     var card = form.querySelector("[data-preview-card]");
     if (!card) return;
     card.textContent = "";
-    if (data.image_url) {
-      var img = document.createElement("img");
-      img.src = data.image_url;
-      img.alt = "";
-      img.referrerPolicy = "no-referrer";
-      card.appendChild(img);
-    }
+    // No <img> of data.image_url: third-party images are never loaded in the
+    // browser; the image is fetched by the server once the item is saved.
     var text = document.createElement("div");
     var title = document.createElement("strong");
     title.textContent = data.title || data.url;

@@ -51,9 +51,15 @@
   }
 
   // The text as it will be posted: the organization's disclosure is added at the end
-  // unless already written (ambassade/sharing/compliance.py does the same).
+  // unless already written on its own (ambassade/sharing/compliance.py does the same):
+  // "#AcmeCorp" does not hold "#Acme".
   function hasDisclosure(text, disclosure) {
-    return !disclosure || text.toLowerCase().indexOf(disclosure.toLowerCase()) !== -1;
+    if (!disclosure) return true;
+    var escaped = disclosure.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    var word = "[\\p{L}\\p{N}_]";
+    return new RegExp("(?<!" + word + ")" + escaped + "(?!" + word + ")", "u").test(
+      text.toLowerCase()
+    );
   }
 
   function posted(text, disclosure) {

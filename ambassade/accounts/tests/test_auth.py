@@ -17,6 +17,12 @@ from conftest import PASSWORD, World
 LINK = re.compile(r"http://testserver(/accounts/password/reset/[^\s]+/)")
 
 
+def _logs_in(email: str, password: str) -> bool:
+    """Whether the login page lets this e-mail address and password in."""
+    response = Client().post(reverse("accounts:login"), {"username": email, "password": password})
+    return response.status_code == 302
+
+
 def test_login_page_is_french_and_says_ambassade(db: None) -> None:
     response = Client().get(reverse("accounts:login"))
     assert response.status_code == 200
@@ -125,8 +131,8 @@ def test_password_reset_by_email_sets_a_new_password(world: World) -> None:
     assert response["Location"] == reverse("accounts:password_reset_complete")
     assert client.get(response["Location"]).status_code == 200
 
-    assert not Client().login(username="amine@acme.example", password=PASSWORD)
-    assert Client().login(username="amine@acme.example", password=new_password)
+    assert not _logs_in("amine@acme.example", PASSWORD)
+    assert _logs_in("amine@acme.example", new_password)
 
     # The link works once.
     used = client.get(found.group(1), follow=True)
@@ -161,7 +167,7 @@ def test_password_reset_rejects_a_mismatched_confirmation(world: World) -> None:
     )
     assert response.status_code == 200
     assert response.context["form"].errors["new_password2"]
-    assert Client().login(username="amine@acme.example", password=PASSWORD)
+    assert _logs_in("amine@acme.example", PASSWORD)
 
 
 def test_password_change_for_a_logged_in_person(world: World) -> None:
@@ -174,7 +180,7 @@ def test_password_change_for_a_logged_in_person(world: World) -> None:
     )
     assert response["Location"] == reverse("accounts:password_change_done")
     assert client.get(response["Location"]).status_code == 200
-    assert Client().login(username=world.curator.user.email, password=new_password)
+    assert _logs_in(world.curator.user.email, new_password)
 
 
 def test_password_change_needs_the_old_password(world: World) -> None:
@@ -189,7 +195,7 @@ def test_password_change_needs_the_old_password(world: World) -> None:
     )
     assert response.status_code == 200
     assert response.context["form"].errors["old_password"]
-    assert Client().login(username=world.curator.user.email, password=PASSWORD)
+    assert _logs_in(world.curator.user.email, PASSWORD)
 
 
 @pytest.mark.parametrize("name", ["accounts:password_change", "accounts:password_change_done"])

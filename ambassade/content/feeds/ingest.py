@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from ambassade.accounts.models import Organization
 from ambassade.content.feeds.canonical import canonical_url, digest, strip_tracking
 from ambassade.content.feeds.parse import ParsedEntry, ParsedFeed
+from ambassade.content.images import items_image_attach
 from ambassade.content.models import ContentItem, FeedEntry, FeedMode, FeedSource, ItemStatus
 from ambassade.programs.models import Program
 
@@ -249,3 +250,5 @@ def _create(
     )
     for c, item in zip(candidates, items, strict=True):
         c.outcome.item_id = item.pk
+    # Their images are fetched in the background, once per address.
+    items_image_attach(items=[item for item in items if item.image_url], now=now)

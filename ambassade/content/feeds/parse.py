@@ -123,8 +123,11 @@ def _language(value: str) -> str:
 def _web_url(value: str, base: str) -> str:
     if not value:
         return ""
-    absolute = urljoin(base, value.strip()) if base else value.strip()
-    return absolute if urlsplit(absolute).scheme in {"http", "https"} else ""
+    try:
+        absolute = urljoin(base, value.strip()) if base else value.strip()
+        return absolute if urlsplit(absolute).scheme in {"http", "https"} else ""
+    except ValueError:  # "https://[not-an-address/…": no web link, the other entries stay
+        return ""
 
 
 def _struct_to_datetime(value: Any) -> datetime | None:
@@ -220,6 +223,17 @@ def _json_text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _without_surrogates(value: Any) -> Any:
+    """JSON may escape lone surrogates ("\\ud800"), which no database can store: replaced."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def parse_json_feed(content: bytes, *, url: str = "") -> ParsedFeed:
     warning = ""
     try:
@@ -228,7 +242,7 @@ def parse_json_feed(content: bytes, *, url: str = "") -> ParsedFeed:
         text = content.decode("latin-1")
         warning = "Not valid UTF-8; read as Latin-1"
     try:
-        data = json.loads(text)
+        data = _without_surrogates(json.loads(text))
     except json.JSONDecodeError as exc:
         raise FeedError("unreadable", detail=f"invalid JSON ({exc.msg})") from exc
     version = _json_text(data.get("version")) if isinstance(data, dict) else ""

@@ -19,6 +19,7 @@ from ambassade.accounts.permissions import require_role
 from ambassade.content.feeds.errors import FeedError
 from ambassade.content.feeds.ingest import IngestOptions, IngestReport, Outcome, feed_entries_ingest
 from ambassade.content.feeds.parse import ParsedFeed, parse_feed
+from ambassade.content.images import items_image_attach
 from ambassade.content.models import ContentItem, Family, FeedMode, FeedSource, Kind
 from ambassade.content.previews import PreviewError, preview_fetch
 from ambassade.jobs.models import JobRun
@@ -287,11 +288,11 @@ def feed_source_poll(*, source: FeedSource, now: datetime) -> IngestReport | Non
             "next_poll_at",
         ]
     )
-    feed_items_fill_images(report=report)
+    feed_items_fill_images(report=report, now=now)
     return report
 
 
-def feed_items_fill_images(*, report: IngestReport) -> int:
+def feed_items_fill_images(*, report: IngestReport, now: datetime) -> int:
     """Give new items without an image the og:image of their page; return how many got one."""
     filled = 0
     lookups = 0
@@ -307,9 +308,11 @@ def feed_items_fill_images(*, report: IngestReport) -> int:
             logger.info("No image for %s: %s", entry.link, exc)
             continue
         if preview.image_url:
-            ContentItem.objects.filter(pk=entry.item_id, image_url="").update(
-                image_url=preview.image_url[:2000]
-            )
+            with transaction.atomic():
+                ContentItem.objects.filter(pk=entry.item_id, image_url="").update(
+                    image_url=preview.image_url[:2000]
+                )
+                items_image_attach(items=ContentItem.objects.filter(pk=entry.item_id), now=now)
             entry.image_url = preview.image_url
             filled += 1
     return filled

@@ -187,8 +187,8 @@ def test_list_shows_the_content_mix(world: World, curator: Client) -> None:
 
     html = curator.get(LIST).content.decode()
     mix = dict(re.findall(r'data-program="([\w-]+)"(.*?)</p>', html, re.S))
-    assert 'style="width: 20%"' in mix["marque"]
-    assert 'style="width: 80%"' in mix["marque"]
+    assert 'data-width="20"' in mix["marque"]
+    assert 'data-width="80"' in mix["marque"]
     assert "On target" in mix["marque"]
     assert "Company: 20 % (2 items)" in mix["marque"]
     assert "Market: 80 % (8 items)" in mix["marque"]

@@ -61,19 +61,33 @@ INTENTS: dict[str, Intent] = {
     ]
 }
 
-# X counts every link as 23 characters, whatever its length.
+# X and Mastodon count every link as 23 characters, whatever its length.
 X_LINK_LENGTH = 23
+MASTODON_LINK_LENGTH = 23
 
 
 def intent_for(network: str) -> Intent:
     return INTENTS[network]
 
 
+def tracked_link_length() -> int:
+    """The length of a tracked link (``/r/<code>`` on this site's address)."""
+    from ambassade.tracking.services import CODE_LENGTH, short_url
+
+    return len(short_url("0" * CODE_LENGTH))
+
+
 def text_budget(network: str) -> int | None:
-    """How many characters the commentary may use, the link and a space included."""
+    """How many characters the commentary may use: the network's limit, less the link
+    and a space where the network counts the link in (X, and Bluesky and Mastodon,
+    where the link is part of the text)."""
     intent = INTENTS[network]
     if intent.max_length is None:
         return None
     if intent.network == Network.X:
         return intent.max_length - X_LINK_LENGTH - 1
+    if intent.network == Network.MASTODON:
+        return intent.max_length - MASTODON_LINK_LENGTH - 1
+    if intent.link_in_text:  # Bluesky counts the link as written
+        return intent.max_length - tracked_link_length() - 1
     return intent.max_length

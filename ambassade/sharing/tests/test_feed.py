@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from ambassade.accounts.models import Language
+from ambassade.content.images import content_image_store
 from ambassade.content.models import ContentItem, Family, ItemStatus, Kind
+from ambassade.demo.images import banner_png
 from ambassade.programs.models import Enrolment, EnrolmentStatus, Wave
 from ambassade.sharing.services import share_create
 from tests.factories import (
@@ -72,7 +74,13 @@ def test_feed_shows_only_live_items_of_the_ambassadors_programs(world) -> None:
 
 
 def test_feed_cards_show_family_kind_summary_hashtags_and_image(world) -> None:
-    ContentItemFactory(
+    image = content_image_store(
+        organization=world.org,
+        source_url="https://cdn.example.com/job.png",
+        data=banner_png((0, 0, 0), (255, 255, 255), (9, 9, 9)),
+        now=timezone.now(),
+    )
+    item = ContentItemFactory.create(
         organization=world.org,
         programs=[world.program],
         title="Nous recrutons des ingénieurs",
@@ -81,11 +89,14 @@ def test_feed_cards_show_family_kind_summary_hashtags_and_image(world) -> None:
         summary="Trois postes ouverts à Lyon.",
         hashtags="recrutement #lyon",
         image_url="https://cdn.example.com/job.png",
+        image=image,
     )
     page = world.client_for(world.ambassador).get(FEED).content.decode()
     assert "Trois postes ouverts à Lyon." in page
     assert "#recrutement #lyon" in page
-    assert 'src="https://cdn.example.com/job.png"' in page
+    # The copy served from our origin, never the third-party address.
+    assert f'src="{item.image_src}"' in page
+    assert 'src="https://cdn.example.com/job.png"' not in page
     assert "Entreprise" in page or "Company" in page
     assert "Offre" in page or "Job offer" in page
 

@@ -112,7 +112,10 @@ def test_reports_are_rate_limited_per_client(monkeypatch, click) -> None:
     statuses = [report({"cid": f"{n:024x}", "type": "lead"}).status_code for n in range(3)]
     assert statuses == [404, 404, 404]
     # Guessing click ids from one client soon stops, even for a real one.
-    assert report({"cid": click.click_id, "type": "lead"}).status_code == 429
+    limited = report({"cid": click.click_id, "type": "lead"})
+    assert limited.status_code == 429
+    assert 0 < int(limited["Retry-After"]) <= beacon.WINDOW_SECONDS
+    assert limited["Access-Control-Allow-Origin"] == "*"
     # Another client is not affected.
     assert report({"cid": click.click_id, "type": "lead"}, ip="192.0.2.200").status_code == 201
 

@@ -82,6 +82,6 @@ class Command(BaseCommand):
                 line += f" ({entry.detail})"
             self.stdout.write(line)
         if not options["dry_run"]:
-            feed_items_fill_images(report=report)
+            feed_items_fill_images(report=report, now=timezone.now())
         prefix = "dry run: " if options["dry_run"] else ""
         self.stdout.write(prefix + report.summary())
