@@ -86,6 +86,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    @property
+    def is_erased(self) -> bool:
+        """An anonymous stand-in holding an erased or removed member's history."""
+        return self.email.startswith("erased-") and self.email.endswith("@invalid")
+
+    @property
+    def display_name(self) -> str:
+        """How pages name the person: "Former member" once erased."""
+        if self.is_erased:
+            return str(_("Former member"))
+        return self.full_name or self.email
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 

@@ -15,14 +15,14 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from axes.handlers.database import AxesDatabaseHandler  # type: ignore[import-untyped]
-from axes.handlers.proxy import AxesProxyHandler  # type: ignore[import-untyped]
-from axes.helpers import (  # type: ignore[import-untyped]
+from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import (
     get_client_username,
     get_cool_off,
     get_failure_limit,
 )
-from axes.models import AccessAttempt  # type: ignore[import-untyped]
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBase

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # type: ignore[import-untyped]
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache

@@ -223,14 +223,16 @@ def _json_text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _without_surrogates(value: Any) -> Any:
-    """JSON may escape lone surrogates ("\\ud800"), which no database can store: replaced."""
+def _storable(value: Any) -> Any:
+    """JSON may escape lone surrogates ("\\ud800") and NUL ("\\u0000"), which databases
+    cannot store: surrogates replaced, NUL dropped."""
     if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        text = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return text.replace("\x00", "")
     if isinstance(value, list):
-        return [_without_surrogates(v) for v in value]
+        return [_storable(v) for v in value]
     if isinstance(value, dict):
-        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+        return {_storable(k): _storable(v) for k, v in value.items()}
     return value
 
 
@@ -242,7 +244,7 @@ def parse_json_feed(content: bytes, *, url: str = "") -> ParsedFeed:
         text = content.decode("latin-1")
         warning = "Not valid UTF-8; read as Latin-1"
     try:
-        data = _without_surrogates(json.loads(text))
+        data = _storable(json.loads(text))
     except json.JSONDecodeError as exc:
         raise FeedError("unreadable", detail=f"invalid JSON ({exc.msg})") from exc
     version = _json_text(data.get("version")) if isinstance(data, dict) else ""

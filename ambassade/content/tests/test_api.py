@@ -272,3 +272,36 @@ def test_openapi_documents_the_items_endpoints(world: World) -> None:
     assert {"get", "post"} <= set(schema["paths"]["/api/v1/items"])
     assert {"get", "patch"} <= set(schema["paths"]["/api/v1/items/{item_id}"])
     assert "ItemIn" in schema["components"]["schemas"]
+
+
+# Input the database could not take: refused by the schema, never a server error.
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"waves": [2**70]}, "waves"),  # past 64 bits: SQLite raised OverflowError
+        ({"publish_at": "0001-01-01T00:00:00+01:00"}, "publish_at"),  # UTC is year 0
+        ({"publish_at": "2026-09-01T09:00:00"}, "publish_at"),  # no time zone
+        ({"title": "Nous recrutons\x00"}, "title"),  # PostgreSQL refuses NUL
+        ({"summary": "x" * 10_001}, "summary"),
+    ],
+)
+def test_create_refuses_what_the_database_cannot_store(
+    world: World, overrides: dict[str, Any], field: str
+) -> None:
+    response = post(api(world.curator), payload(**overrides))
+    assert response.status_code == 422, response.content
+    assert field in response.json()["detail"][0]["loc"]
+    assert not ContentItem.objects.filter(title__startswith="Nous recrutons").exists()
+
+
+def test_list_refuses_an_offset_past_any_database_integer(world: World) -> None:
+    response = api(world.curator).get(ITEMS, {"offset": 10**20})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "offset"]
+
+
+def test_search_with_a_nul_character_is_refused(world: World) -> None:
+    response = api(world.curator).get(ITEMS, {"q": "IA\x00"})
+    assert response.status_code == 422

@@ -516,10 +516,12 @@ BROKEN_LINKS = [
 
 @WITH_DB
 @given(feed=feeds(), broken=st.lists(st.sampled_from(BROKEN_LINKS), min_size=1, max_size=3))
-# A lone surrogate, which JSON can escape, is no reason to lose the entry either.
+# A lone surrogate or a NUL, which JSON can escape, is no reason to lose the entry
+# either (nor the poll, on PostgreSQL).
 @example(
     feed=([Article("https", "news.example", (("a0", "\ud800"),), ())], []), broken=BROKEN_LINKS
 )
+@example(feed=([Article("https", "news.example", (("a0", "\x00"),), ())], []), broken=BROKEN_LINKS)
 def test_a_broken_link_loses_its_entry_only(
     world: World, feed: tuple[list[Article], list[Entry]], broken: list[str]
 ) -> None:

@@ -92,7 +92,37 @@ def test_everyone_manages_their_own_preferences(nl: Newsletter) -> None:
         data=json.dumps({"newsletter": False, "digest": "hourly"}),
         content_type="application/json",
     )
-    assert bad.status_code == 400
+    # An unknown frequency is refused by the schema, which lists the frequencies.
+    assert bad.status_code == 422
     # Somebody else's organization keeps its own preferences.
     other = nl.world.client_for(nl.world.stranger)
     assert other.get("/api/v1/newsletter/preferences").json()["digest"] == "weekly"
+
+
+def test_a_schedule_without_a_time_zone_is_refused_not_a_server_error(nl: Newsletter) -> None:
+    # Compared with the aware "now", a naive time used to raise a TypeError (500).
+    client = nl.world.client_for(nl.world.manager)
+    response = client.post(
+        f"/api/v1/newsletter/issues/{nl.issue.pk}/send",
+        data=json.dumps({"send_at": "2099-01-01T09:00:00"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "send_at"]
+    nl.issue.refresh_from_db()
+    assert nl.issue.scheduled_at is None
+    assert not Delivery.objects.exists()
+
+
+def test_an_editorial_with_a_nul_character_is_refused_and_the_draft_kept(nl: Newsletter) -> None:
+    # PostgreSQL cannot store a NUL character: it used to be a server error there.
+    client = nl.world.client_for(nl.world.manager)
+    before = nl.issue.editorial
+    response = client.patch(
+        f"/api/v1/newsletter/issues/{nl.issue.pk}",
+        data=json.dumps({"editorial": "Bonjour\u0000", "subject": "Mars"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    nl.issue.refresh_from_db()
+    assert (nl.issue.editorial, nl.issue.subject) == (before, "")

@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 import time_machine
-from axes.models import AccessAttempt  # type: ignore[import-untyped]
+from axes.models import AccessAttempt
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command

@@ -127,3 +127,24 @@ def test_roles_and_strangers(world: World) -> None:
     assert Client().get("/api/v1/rewards/points").status_code == 401
     redemption.refresh_from_db()
     assert redemption.status == RedemptionStatus.REQUESTED
+
+
+def test_ledger_page_out_of_bounds_is_a_422_not_a_server_error(world: World) -> None:
+    setup_points(world)
+    client = api_client(world.ambassador)
+    # A negative offset used to reach the queryset and fail there (500).
+    for query in ({"offset": -1}, {"limit": 0}, {"limit": 501}, {"offset": 10**20}):
+        response = client.get("/api/v1/rewards/points", query)
+        assert response.status_code == 422, query
+        assert response.json()["detail"][0]["loc"][0] == "query"
+    assert client.get("/api/v1/rewards/points", {"offset": 1, "limit": 1}).status_code == 200
+
+
+def test_unknown_filters_are_refused_with_the_choices(world: World) -> None:
+    client = api_client(world.manager)
+    status = client.get("/api/v1/rewards/redemptions", {"status": "lost"})
+    assert status.status_code == 422
+    assert "requested" in status.json()["detail"][0]["msg"]
+    period = api_client(world.ambassador).get("/api/v1/rewards/leaderboard", {"period": "1y"})
+    assert period.status_code == 422
+    assert "quarter" in period.json()["detail"][0]["msg"]

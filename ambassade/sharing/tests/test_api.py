@@ -331,8 +331,9 @@ def test_post_invalid_input_is_400_with_the_messages(world: World) -> None:
         {"item_id": world.item.pk, "network": "myspace", "commentary": "Mon analyse."},
         content_type="application/json",
     )
-    assert unknown.status_code == 400
-    assert unknown.json() == {"detail": ["This network is not allowed by the program."]}
+    # A network that does not exist is refused by the schema, which names the field.
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"] == ["body", "payload", "network"]
     assert not Share.objects.exists()
 
 
@@ -394,4 +395,27 @@ def test_post_needs_authentication(world: World) -> None:
         content_type="application/json",
     )
     assert response.status_code == 401
+    assert not Share.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("limit=100000000", "limit"), ("offset=100000000000000000000", "offset")],
+)
+def test_mine_refuses_a_page_too_large_for_the_server(world: World, query: str, field: str) -> None:
+    response = api_client(world.ambassador).get(f"/api/v1/shares/mine?{query}")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", field]
+
+
+def test_a_commentary_with_a_nul_character_is_refused_and_nothing_is_shared(
+    world: World,
+) -> None:
+    response = api_client(world.ambassador).post(
+        "/api/v1/shares",
+        {"item_id": world.item.pk, "network": "linkedin", "commentary": "Mon avis\x00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "commentary"]
     assert not Share.objects.exists()

@@ -370,8 +370,13 @@ def click_id_of(location: str) -> str:
     return dict(pieces(urlsplit(location).query))[CLICK_ID_PARAM.encode()].decode()
 
 
+# An item's address with a NUL cannot be stored on PostgreSQL, so no such item
+# exists to share: the pure properties above cover that character.
+storable = hostile_urls().filter(lambda url: "\x00" not in url)
+
+
 @WITH_DB
-@given(url=st.one_of(web_urls(), hostile_urls()))
+@given(url=st.one_of(web_urls(), storable))
 @example(url="https://evil.example\\@good.example/")
 def test_the_view_and_the_fast_path_redirect_to_the_item_only(
     world: World, fast: Fast, url: str
