@@ -188,3 +188,40 @@ def test_docs_page_works_offline(world: World) -> None:
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert finders.find("ninja/swagger-ui-bundle.js") is not None
     assert finders.find("ninja/swagger-ui.css") is not None
+
+
+def test_every_operation_documents_the_refusals_it_shares(world: World) -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    operations = [
+        (path, operation)
+        for path, methods in document["paths"].items()
+        for operation in methods.values()
+    ]
+    assert len(operations) >= 39
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    for path, operation in operations:
+        responses = operation["responses"]
+        assert "429" in responses, path
+        if operation.get("security"):
+            assert responses["401"]["content"]["application/json"]["schema"] == error, path
+        if operation.get("parameters") or operation.get("requestBody"):
+            assert "422" in responses, path
+        if "{" in path:
+            assert "404" in responses, path
+
+
+def test_a_request_that_does_not_match_the_schema_gets_the_documented_422(world: World) -> None:
+    response = Client().get(
+        "/api/v1/items?limit=0", headers={"Authorization": f"Bearer {token_for(world.curator)}"}
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "greater_than_equal",
+                "loc": ["query", "limit"],
+                "msg": "Input should be greater than or equal to 1",
+                "ctx": {"ge": 1},
+            }
+        ]
+    }

@@ -157,7 +157,9 @@ def send_issue(request: HttpRequest, issue_id: int, payload: SendIn) -> IssueOut
 def get_preferences(request: HttpRequest) -> PreferencesOut:
     membership = require_role(request.auth)  # type: ignore[attr-defined]
     preference = services.preference_of(membership)
-    return PreferencesOut(newsletter=preference.newsletter, digest=preference.digest)
+    return PreferencesOut(
+        newsletter=preference.newsletter, digest=DigestFrequency(preference.digest)
+    )
 
 
 @router.put("/preferences", response=PreferencesOut, summary="Change my e-mail preferences")
@@ -166,4 +168,6 @@ def put_preferences(request: HttpRequest, payload: PreferencesOut) -> Preference
     preference = services.preference_update(
         actor=membership, newsletter=payload.newsletter, digest=payload.digest, now=timezone.now()
     )
-    return PreferencesOut(newsletter=preference.newsletter, digest=preference.digest)
+    return PreferencesOut(
+        newsletter=preference.newsletter, digest=DigestFrequency(preference.digest)
+    )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from ambassade.accounts.models import Membership, Role
@@ -164,8 +164,8 @@ def _redemption_out(redemption: Redemption) -> RedemptionOut:
 def points_mine(
     request: HttpRequest,
     program: Text | None = None,
-    limit: int = Query(100, ge=1, le=MAX_LEDGER_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    limit: Annotated[int, Field(ge=1, le=MAX_LEDGER_PAGE)] = 100,
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PointsOut:
     membership = require_role(_membership(request))
     found = _program(membership, program)

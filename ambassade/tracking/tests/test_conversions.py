@@ -191,6 +191,32 @@ def test_bad_input_gets_a_clear_400(world, click, payload, field) -> None:
     assert not Conversion.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        # PostgreSQL cannot store a NUL character; year 1 cannot move to UTC: both were
+        # server errors once past the signature.
+        ({"external_id": "APP-42\u0000"}, "external_id"),
+        ({"label": "D\u00e9mo\u0000", "type": "custom"}, "label"),
+        ({"occurred_at": "0001-01-01T00:00:00+01:00"}, "occurred_at"),
+        ({"occurred_at": "2026-03-16T10:29:41"}, "occurred_at"),
+    ],
+)
+def test_what_the_database_cannot_store_is_a_clear_400(world, click, payload, field) -> None:
+    response = post(world.org, application(click, **payload))
+    assert response.status_code == 400, response.content
+    assert field in json.dumps(response.json()["detail"])
+    assert not Conversion.objects.exists()
+
+
+def test_the_documented_body_has_no_reference_outside_the_document(world, client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["paths"]["/api/v1/conversions"]["post"]["requestBody"]
+    written = json.dumps(body)
+    assert "$defs" not in written
+    assert "job_application" in written  # the conversion types, in place
+
+
 def test_a_body_that_is_not_json_is_a_400(world, click) -> None:
     response = post(world.org, b"click_id=abc")
     assert response.status_code == 400
