@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ambassade.accounts import selectors, services
+from ambassade.accounts import people, selectors
 from ambassade.accounts.forms_people import ROLE_HELP, MemberAddForm, MemberForm, PeopleFilterForm
 from ambassade.accounts.models import Membership, Role
 from ambassade.accounts.permissions import OrgRequest, get_scoped_or_404, org_view
@@ -68,7 +68,7 @@ def member_add(request: OrgRequest) -> HttpResponse:
     form = MemberAddForm(request.POST or None, initial={"roles": [Role.AMBASSADOR.value]})
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_add(
+            membership = people.membership_add(
                 actor=request.membership, now=timezone.now(), **form.values()
             )
         except ValidationError as exc:
@@ -92,7 +92,7 @@ def member_edit(request: OrgRequest, pk: int) -> HttpResponse:
         form = MemberForm(request.POST)
         if form.is_valid():
             try:
-                services.membership_update(
+                people.membership_update(
                     actor=request.membership,
                     membership_id=membership.pk,
                     now=timezone.now(),
@@ -127,7 +127,7 @@ def member_remove(request: OrgRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.membership_remove(
+            people.membership_remove(
                 actor=request.membership, membership_id=membership.pk, now=timezone.now()
             )
         except ValidationError as exc:
@@ -162,7 +162,7 @@ def member_remove(request: OrgRequest, pk: int) -> HttpResponse:
 def member_invitation_resend(request: OrgRequest, pk: int) -> HttpResponse:
     membership = _member(request, pk)
     try:
-        services.membership_invitation_resend(
+        people.membership_invitation_resend(
             actor=request.membership, membership_id=membership.pk, now=timezone.now()
         )
     except ValidationError as exc:

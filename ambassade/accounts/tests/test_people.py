@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ambassade.accounts.models import Membership, Notification, User
-from ambassade.accounts.services import (
+from ambassade.accounts.people import (
     membership_add,
     membership_invitation_resend,
     membership_remove,

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ambassade.accounts.models import Membership, User
-from ambassade.accounts.services import membership_update
+from ambassade.accounts.people import membership_update
 from ambassade.audit.models import AuditAction, AuditEntry
 from ambassade.audit.services import audit_record
 from conftest import World
@@ -150,6 +150,7 @@ def test_the_log_is_paginated(world: World) -> None:
     first = client.get(LOG).content.decode()
     assert first.count("data-entry=") == 50
     assert "Page 1 of 2" in first
+    assert ">Older</a>" in first and ">Newer</a>" not in first
     assert client.get(LOG, {"page": "2"}).content.decode().count("data-entry=") == 5
 
 
